@@ -1,0 +1,124 @@
+package dev.mmrag.api;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Something to index: an id, one or more contents (text, images) and metadata.
+ *
+ * <p>When an item has several contents, {@code MultimodalRag} indexes the normalised mean of their
+ * embeddings as the item's vector. An image content that lives in a file or at a URL is remembered in the
+ * metadata under {@link #IMAGE_REF_KEY} (unless the metadata already has that key), so that an augmenter can
+ * later attach the image to a prompt.
+ *
+ * <p>Thread-safety: immutable.
+ *
+ * @param id the id, see {@link Ids#check(String)}
+ * @param contents at least one content; copied
+ * @param metadata the metadata, see {@link Metadata}; copied and normalised; null means empty
+ */
+public record Item(String id, List<Content> contents, Map<String, Object> metadata) {
+
+    /** The metadata key under which the reference (path or URL) of an item's first image is kept. */
+    public static final String IMAGE_REF_KEY = "mmrag_image";
+
+    /** Validates and copies the fields. */
+    public Item {
+        Ids.check(id);
+        if (contents == null || contents.isEmpty()) {
+            throw new InvalidInputException("item '" + id + "' has no content; give it at least one text or image");
+        }
+        for (Content content : contents) {
+            if (content == null) {
+                throw new InvalidInputException("item '" + id + "' has a null content");
+            }
+        }
+        contents = List.copyOf(contents);
+        metadata = Metadata.copyOf(metadata);
+    }
+
+    /**
+     * @param id the id
+     * @param contents at least one content
+     * @return an item without metadata
+     */
+    public static Item of(String id, Content... contents) {
+        return new Item(id, contents == null ? null : List.of(contents), Map.of());
+    }
+
+    /**
+     * @param id the id
+     * @return a builder for an item with that id
+     */
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /**
+     * Builds an {@link Item} step by step. Defaults: no contents (at least one must be added), no metadata.
+     * Not thread-safe.
+     */
+    public static final class Builder {
+        private final String id;
+        private final List<Content> contents = new ArrayList<>();
+        private final Map<String, Object> metadata = new LinkedHashMap<>();
+
+        private Builder(String id) {
+            this.id = id;
+        }
+
+        /**
+         * @param text text to add
+         * @return this builder
+         */
+        public Builder text(String text) {
+            contents.add(new TextContent(text));
+            return this;
+        }
+
+        /**
+         * @param path an image file to add
+         * @return this builder
+         */
+        public Builder image(Path path) {
+            contents.add(ImageContent.of(path));
+            return this;
+        }
+
+        /**
+         * @param content a content to add
+         * @return this builder
+         */
+        public Builder content(Content content) {
+            contents.add(content);
+            return this;
+        }
+
+        /**
+         * @param key a metadata key
+         * @param value its value (see {@link Metadata} for the allowed types)
+         * @return this builder
+         */
+        public Builder metadata(String key, Object value) {
+            metadata.put(key, value);
+            return this;
+        }
+
+        /**
+         * @param entries metadata entries to add
+         * @return this builder
+         */
+        public Builder metadata(Map<String, ?> entries) {
+            metadata.putAll(entries);
+            return this;
+        }
+
+        /** @return the item */
+        public Item build() {
+            return new Item(id, contents, metadata);
+        }
+    }
+}

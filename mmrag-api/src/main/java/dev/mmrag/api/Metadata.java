@@ -1,0 +1,129 @@
+package dev.mmrag.api;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Validation and normalisation of item metadata, shared by every value type and store.
+ *
+ * <p>Metadata maps string keys to values of these types only, so that every store can hold and filter them:
+ * <ul>
+ *   <li>{@link String};</li>
+ *   <li>{@link Boolean};</li>
+ *   <li>integral numbers ({@code Byte}, {@code Short}, {@code Integer}, {@code Long}, a {@code BigInteger}
+ *       that fits a long), all stored as {@link Long};</li>
+ *   <li>finite floating-point numbers ({@code Float}, {@code Double}, {@code BigDecimal}), stored as
+ *       {@link Double};</li>
+ *   <li>a {@link List} of the above (not of lists), copied.</li>
+ * </ul>
+ * Keys match {@value #KEY_PATTERN_TEXT} (at most 128 characters). Null values, NaN, infinities and other types
+ * are rejected with an {@link InvalidInputException} naming the key and the type.
+ *
+ * <p>Thread-safety: stateless; the maps it returns are immutable.
+ */
+public final class Metadata {
+
+    /** The pattern every metadata key matches, as text. */
+    public static final String KEY_PATTERN_TEXT = "[A-Za-z0-9_][A-Za-z0-9_.-]*";
+
+    private static final Pattern KEY_PATTERN = Pattern.compile(KEY_PATTERN_TEXT);
+    private static final int MAX_KEY_LENGTH = 128;
+
+    private Metadata() {
+    }
+
+    /**
+     * Validates and copies metadata, normalising numbers to {@link Long} or {@link Double}.
+     *
+     * @param metadata the metadata; null means empty
+     * @return an immutable copy that keeps the iteration order of the input
+     * @throws InvalidInputException when a key or value is not allowed
+     */
+    public static Map<String, Object> copyOf(Map<String, ?> metadata) {
+        if (metadata == null || metadata.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> entry : metadata.entrySet()) {
+            String key = checkKey(entry.getKey());
+            copy.put(key, normalise(key, entry.getValue(), true));
+        }
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Checks a metadata key.
+     *
+     * @param key the key
+     * @return the key
+     * @throws InvalidInputException when the key is null, blank, too long or has characters outside
+     *     {@value #KEY_PATTERN_TEXT}
+     */
+    public static String checkKey(String key) {
+        if (key == null) {
+            throw new InvalidInputException("metadata key must not be null");
+        }
+        if (key.length() > MAX_KEY_LENGTH || !KEY_PATTERN.matcher(key).matches()) {
+            throw new InvalidInputException("metadata key '" + key + "' is not allowed; keys match "
+                    + KEY_PATTERN_TEXT + " and have at most " + MAX_KEY_LENGTH + " characters");
+        }
+        return key;
+    }
+
+    /**
+     * Normalises one scalar value (no lists) the way {@link #copyOf(Map)} does.
+     *
+     * @param key the key the value belongs to, for the message
+     * @param value the value
+     * @return the value as a String, Boolean, Long or Double
+     * @throws InvalidInputException when the value is null or of another type
+     */
+    public static Object normaliseScalar(String key, Object value) {
+        return normalise(key, value, false);
+    }
+
+    private static Object normalise(String key, Object value, boolean allowList) {
+        if (value == null) {
+            throw new InvalidInputException("metadata key '" + key + "' has a null value; remove the key instead");
+        }
+        if (value instanceof String || value instanceof Boolean || value instanceof Long) {
+            return value;
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof BigInteger) {
+            BigInteger big = (BigInteger) value;
+            if (big.bitLength() > 63) {
+                throw new InvalidInputException("metadata key '" + key + "' has integer " + big
+                        + ", which does not fit a 64-bit long");
+            }
+            return big.longValue();
+        }
+        if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new InvalidInputException("metadata key '" + key + "' has non-finite number " + value
+                        + "; expected a finite number");
+            }
+            return d;
+        }
+        if (value instanceof List && allowList) {
+            List<?> list = (List<?>) value;
+            List<Object> copy = new ArrayList<>(list.size());
+            for (Object element : list) {
+                copy.add(normalise(key, element, false));
+            }
+            return Collections.unmodifiableList(copy);
+        }
+        throw new InvalidInputException("metadata key '" + key + "' has a value of unsupported type "
+                + value.getClass().getName() + (allowList ? "" : " inside a list")
+                + "; expected String, Boolean, a number" + (allowList ? " or a List of those" : ""));
+    }
+}

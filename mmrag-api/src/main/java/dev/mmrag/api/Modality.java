@@ -1,0 +1,13 @@
+package dev.mmrag.api;
+
+/**
+ * The kind of a {@link Content}. An {@link Encoder} reports the modalities it can embed.
+ *
+ * <p>Thread-safety: immutable.
+ */
+public enum Modality {
+    /** Natural-language text. */
+    TEXT,
+    /** A still image (JPEG, PNG, ...). */
+    IMAGE
+}
