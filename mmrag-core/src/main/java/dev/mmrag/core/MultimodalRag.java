@@ -24,6 +24,7 @@ import dev.mmrag.api.Vectors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,7 @@ public final class MultimodalRag {
             int to = Math.min(items.size(), from + batchSize);
             List<ItemFailure> batchFailures = new ArrayList<>();
             indexed += indexBatch(items, from, to, batchFailures, warnings);
+            batchFailures.sort(Comparator.comparingInt(ItemFailure::index));
             for (ItemFailure failure : batchFailures) {
                 failures.add(failure);
                 progress.onFailure(failure);
@@ -154,7 +156,6 @@ public final class MultimodalRag {
             int position = positions.get(failure.index());
             failures.add(new ItemFailure(failure.id(), position, failure.message(), failure.cause()));
         }
-        failures.sort((a, b) -> Integer.compare(a.index(), b.index()));
         return result.succeeded();
     }
 

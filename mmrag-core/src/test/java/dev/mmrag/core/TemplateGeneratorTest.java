@@ -1,0 +1,72 @@
+package dev.mmrag.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mmrag.api.Answer;
+import dev.mmrag.api.ImageContent;
+import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.Prompt;
+import dev.mmrag.api.Query;
+import dev.mmrag.api.Retrieved;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TemplateGeneratorTest {
+
+    private static final Retrieved HAT = new Retrieved("sku-1", 0.91234, Map.of("name", "Red Hat", "brand", "Acme",
+            "price", 19.9, "currency", "EUR", "url", "https://shop.example/p/sku-1"));
+    private static final Retrieved BARE = new Retrieved("sku-2", 0.5, Map.of());
+
+    private static Prompt prompt(Query query, List<Retrieved> sources) {
+        return DefaultAugmenter.create().augment(query, sources);
+    }
+
+    @Test
+    void listsEachItemWithNamePriceLinkAndScore() {
+        Answer answer = TemplateGenerator.create().generate(prompt(Query.ofText("red hat"), List.of(HAT)));
+        assertThat(answer.text()).isEqualTo("Here are the 1 best matches for \"red hat\":\n"
+                + "[1] Red Hat by Acme - 19.90 EUR - https://shop.example/p/sku-1 (score 0.912)");
+        assertThat(answer.sources()).containsExactly(HAT);
+        assertThat(answer.generator()).isEqualTo("template");
+        assertThat(answer.fallback()).isFalse();
+    }
+
+    @Test
+    void optionalSectionsDisappearWhenTheirFieldsAreMissing() {
+        Answer answer = TemplateGenerator.create().generate(prompt(Query.ofText("hat"), List.of(HAT, BARE)));
+        assertThat(answer.text().lines()).last().isEqualTo("[2] sku-2 (score 0.500)");
+    }
+
+    @Test
+    void describesImageAndMixedQueries() {
+        ImageContent photo = ImageContent.of(new byte[] {1}, "image/jpeg");
+        assertThat(TemplateGenerator.create().generate(prompt(Query.ofImage(photo), List.of(HAT))).text())
+                .startsWith("Here are the 1 best matches for your photo:");
+        Query mixed = Query.builder().text("in blue").image(photo).build();
+        assertThat(TemplateGenerator.create().generate(prompt(mixed, List.of())).text())
+                .isEqualTo("Sorry, nothing matches \"in blue\" and your photo.");
+    }
+
+    @Test
+    void isDeterministicAndConfigurable() {
+        TemplateGenerator generator = TemplateGenerator.of("{count} for {question}", "{rank}:{id}:{name}{? ({color})?}",
+                "none");
+        Prompt prompt = prompt(Query.ofText("x"), List.of(HAT, BARE));
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            texts.add(generator.generate(prompt).text());
+        }
+        assertThat(texts).containsOnly("2 for \"x\"\n1:sku-1:Red Hat\n2:sku-2:");
+    }
+
+    @Test
+    void malformedTemplatesFailAtConstruction() {
+        assertThatThrownBy(() -> TemplateGenerator.of("{count", "{id}", "none")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("unclosed '{'");
+        assertThatThrownBy(() -> TemplateGenerator.of("h", "{? {id}", "none")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("unclosed optional section");
+    }
+}
