@@ -12,6 +12,7 @@ import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Retrieved;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -95,13 +96,13 @@ final class PromptMessages {
             String label = sourceNumber(image, prompt.sources()).map(n -> "Image of source [" + n + "]:")
                     .orElse("Image of a retrieved item:");
             try {
-                dev.langchain4j.data.message.ImageContent converted = toLangChain4j(image, "retrieved item image");
+                dev.langchain4j.data.message.ImageContent converted = toLangChain4j(image, "the image");
                 contents.add(TextContent.from(label));
                 contents.add(converted);
                 attached++;
             } catch (InvalidInputException e) {
-                warnings.add("not attached: " + label.substring(0, label.length() - 1).toLowerCase(Locale.ROOT) + " ("
-                        + e.getMessage() + ")");
+                warnings.add(label.substring(0, label.length() - 1).toLowerCase(Locale.ROOT) + " not attached: "
+                        + e.getMessage());
             }
         }
         List<ChatMessage> messages = new ArrayList<>();
@@ -134,15 +135,15 @@ final class PromptMessages {
         }
         byte[] bytes = image.readAllBytes();
         checkSize(image, what, bytes.length);
-        String mediaType = ImageFormats.detect(bytes).orElseThrow(() -> new InvalidInputException(what + " "
-                + image.describe() + " is not a JPEG, PNG, GIF or WebP image (its first bytes are "
+        String mediaType = ImageFormats.detect(bytes).orElseThrow(() -> new InvalidInputException(what + " ("
+                + image.describe() + ") is not a JPEG, PNG, GIF or WebP image (its first bytes are "
                 + ImageFormats.hexPrefix(bytes) + "); vision models accept only those formats"));
         return dev.langchain4j.data.message.ImageContent.from(Base64.getEncoder().encodeToString(bytes), mediaType);
     }
 
     private void checkSize(ImageContent image, String what, long size) {
         if (size > maxImageBytes) {
-            throw new InvalidInputException(what + " " + image.describe() + " is " + size + " bytes; the limit for "
+            throw new InvalidInputException(what + " (" + image.describe() + ") is " + size + " bytes; the limit for "
                     + "images sent to a language model is " + maxImageBytes + " bytes");
         }
     }
@@ -150,8 +151,10 @@ final class PromptMessages {
     private static long fileSize(Path path, ImageContent image, String what) {
         try {
             return Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(what + " (" + image.describe() + ") does not exist", e);
         } catch (IOException e) {
-            throw new InvalidInputException(what + " " + image.describe() + " cannot be read: " + e, e);
+            throw new InvalidInputException(what + " (" + image.describe() + ") cannot be read: " + e, e);
         }
     }
 }
