@@ -9,8 +9,8 @@ import java.time.Duration;
  *
  * <ul>
  *   <li><b>Closed</b> (normal): every attempt goes through. Each failed attempt that says the provider is unwell
- *       (a timeout, a network error, HTTP 429 or 5xx) adds one to a count of consecutive failures; any answer
- *       from the provider, including a 4xx other than 429, resets it. When the count reaches
+ *       (a timeout of an attempt or of the whole call, a network error, HTTP 429 or 5xx) adds one to a count of consecutive failures; any answer
+ *       from the provider, including a 4xx other than 429 or an unusable answer, resets it. When the count reaches
  *       {@code failureThreshold}, the circuit opens.</li>
  *   <li><b>Open</b>: no attempt goes through for {@code openDuration}; the generator answers with its fallback
  *       (or fails) at once.</li>

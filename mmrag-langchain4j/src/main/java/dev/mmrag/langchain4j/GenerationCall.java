@@ -110,10 +110,8 @@ final class GenerationCall {
             generator.circuitBreaker.release();
             throw e;
         }
-        if (failure != null && failure.isTransient()) {
+        if (failure != null && failure.saysProviderIsUnwell()) {
             generator.circuitBreaker.onProviderFailed(now());
-        } else if (failure != null && failure.kind() == ProviderFailure.Kind.DEADLINE) {
-            generator.circuitBreaker.release();
         } else {
             generator.circuitBreaker.onProviderAnswered();
         }

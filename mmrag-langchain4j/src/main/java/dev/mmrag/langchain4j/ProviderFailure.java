@@ -164,6 +164,14 @@ final class ProviderFailure {
         return kind.transientFailure;
     }
 
+    /**
+     * @return whether the failure says the provider is unwell (a timeout, the deadline, a network error, 429,
+     *     5xx), which counts towards opening the circuit; a client error or an unusable answer does not
+     */
+    boolean saysProviderIsUnwell() {
+        return kind.transientFailure || kind == Kind.DEADLINE;
+    }
+
     /** @return whether a Retry-After the provider sent applies (429 and 503) */
     boolean mayCarryRetryAfter() {
         return status == 429 || status == 503;

@@ -4,9 +4,16 @@ import static dev.mmrag.langchain4j.WireProtocol.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mmrag.api.Answer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,6 +131,35 @@ class OpenAiProtocolTest extends KeyedChatProtocolContract {
         String authorization = request.header("Authorization");
         assertThat(authorization).startsWith("Bearer ");
         return authorization.substring("Bearer ".length());
+    }
+
+    @Test
+    void concurrentStreamedCallsEachGetTheirOwnCompleteAnswer() throws Exception {
+        int calls = 8;
+        for (int i = 0; i < calls; i++) {
+            server.enqueue(OPENAI.stream(List.of("Answer ", "number ", i + ".")));
+        }
+        LangChain4jGenerator generator = provider().build();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String[]>> results = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                results.add(pool.submit(() -> {
+                    StringBuilder received = new StringBuilder();
+                    Answer answer = generator.stream(StylePrompts.textAndPhoto(), received::append);
+                    return new String[] {answer.text(), received.toString()};
+                }));
+            }
+            Set<String> answers = new HashSet<>();
+            for (Future<String[]> result : results) {
+                String[] texts = result.get(30, TimeUnit.SECONDS);
+                assertThat(texts[1]).isEqualTo(texts[0]);
+                answers.add(texts[0]);
+            }
+            assertThat(answers).hasSize(calls).allSatisfy(text -> assertThat(text).matches("Answer number \\d\\."));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
