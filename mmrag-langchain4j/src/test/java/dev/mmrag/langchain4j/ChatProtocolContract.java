@@ -190,15 +190,20 @@ abstract class ChatProtocolContract {
     @Test
     @Timeout(30)
     void hungServerHitsTheDeadline() {
-        server.enqueue(FakeLlmServer.hang(), FakeLlmServer.hang(), FakeLlmServer.hang());
+        server.enqueue(FakeLlmServer.hang(), FakeLlmServer.hang());
         LangChain4jGenerator generator = provider().timeSource(TimeSource.SYSTEM).deadline(Duration.ofMillis(700))
                 .timeout(Duration.ofSeconds(20)).fallback(TemplateGenerator.create()).build();
+        List<String> received = new ArrayList<>();
 
         Answer answer = generator.generate(StylePrompts.textAndPhoto());
+        Answer streamed = generator.stream(StylePrompts.textAndPhoto(), received::add);
 
-        assertThat(answer.fallback()).isTrue();
-        assertThat(answer.warnings()).anySatisfy(w -> assertThat(w).contains("deadline of 0.7 s"));
-        assertThat(server.requests()).hasSize(1);
+        for (Answer a : List.of(answer, streamed)) {
+            assertThat(a.fallback()).isTrue();
+            assertThat(a.warnings()).anySatisfy(w -> assertThat(w).contains("deadline of 0.7 s", "1 attempt"));
+        }
+        assertThat(String.join("", received)).isEqualTo(streamed.text());
+        assertThat(server.requests()).hasSize(2);
     }
 
     @Test
