@@ -170,7 +170,7 @@ public final class ProviderGeneratorBuilder {
         return this;
     }
 
-    /** Test hook: the jitter of the backoff. */
+    /** Test hook: the underlying generator builder, to fix the backoff's jitter. */
     LangChain4jGenerator.Builder generatorBuilder() {
         return generator;
     }
