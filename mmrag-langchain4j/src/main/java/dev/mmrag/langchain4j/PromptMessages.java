@@ -1,0 +1,160 @@
+package dev.mmrag.langchain4j;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.mmrag.api.ImageContent;
+import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.Prompt;
+import dev.mmrag.api.Retrieved;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns an mmrag {@link Prompt} into a LangChain4j {@link ChatRequest}: a system message with the prompt's
+ * instructions (when there are any) and one user message that carries the prompt's text (the question and the
+ * delimited {@code <source>} blocks), then the user's photo and the images of the best retrieved items, each
+ * after a short label ("The user's photo:", "Image of source [2]:") so that the model knows which is which.
+ *
+ * <p>Images are sent inline, base64-encoded with their media type, because the providers cannot read local files
+ * and should not be asked to fetch catalogue URLs. The media type is detected from the bytes (JPEG, PNG, GIF and
+ * WebP, the formats vision models accept), not trusted from the file name. A query image that cannot be read, is
+ * in another format or is larger than the limit is the caller's error ({@link InvalidInputException}); a
+ * retrieved item's image with such a problem is left out and reported as a warning, since one broken catalogue
+ * picture must not stop the answer.
+ *
+ * <p>Thread-safety: immutable.
+ */
+final class PromptMessages {
+
+    /** The label before the user's photo. */
+    static final String USER_PHOTO_LABEL = "The user's photo:";
+
+    private final int maxItemImages;
+    private final long maxImageBytes;
+
+    /**
+     * @param maxItemImages how many images of retrieved items to attach, at most
+     * @param maxImageBytes the largest image, in bytes, to attach
+     */
+    PromptMessages(int maxItemImages, long maxImageBytes) {
+        this.maxItemImages = maxItemImages;
+        this.maxImageBytes = maxImageBytes;
+    }
+
+    /** A chat request and what had to be left out of it. */
+    static final class Prepared {
+        private final ChatRequest request;
+        private final List<String> warnings;
+
+        private Prepared(ChatRequest request, List<String> warnings) {
+            this.request = request;
+            this.warnings = List.copyOf(warnings);
+        }
+
+        /** @return the request */
+        ChatRequest request() {
+            return request;
+        }
+
+        /** @return images left out, and why */
+        List<String> warnings() {
+            return warnings;
+        }
+    }
+
+    /**
+     * @param prompt the prompt
+     * @return the chat request, and warnings about item images that were left out
+     * @throws InvalidInputException when the query image cannot be attached
+     */
+    Prepared prepare(Prompt prompt) {
+        List<String> warnings = new ArrayList<>();
+        List<Content> contents = new ArrayList<>();
+        contents.add(TextContent.from(prompt.user()));
+        List<ImageContent> images = prompt.images();
+        int next = 0;
+        ImageContent queryImage = prompt.query().image();
+        if (queryImage != null && !images.isEmpty() && images.get(0).equals(queryImage)) {
+            contents.add(TextContent.from(USER_PHOTO_LABEL));
+            contents.add(toLangChain4j(queryImage, "the query image"));
+            next = 1;
+        }
+        int attached = 0;
+        for (int i = next; i < images.size() && attached < maxItemImages; i++) {
+            ImageContent image = images.get(i);
+            String label = sourceNumber(image, prompt.sources()).map(n -> "Image of source [" + n + "]:")
+                    .orElse("Image of a retrieved item:");
+            try {
+                dev.langchain4j.data.message.ImageContent converted = toLangChain4j(image, "the image");
+                contents.add(TextContent.from(label));
+                contents.add(converted);
+                attached++;
+            } catch (InvalidInputException e) {
+                warnings.add(label.substring(0, label.length() - 1).toLowerCase(Locale.ROOT) + " not attached: "
+                        + e.getMessage());
+            }
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        if (!prompt.system().isBlank()) {
+            messages.add(SystemMessage.from(prompt.system()));
+        }
+        messages.add(UserMessage.from(contents));
+        return new Prepared(ChatRequest.builder().messages(messages).build(), warnings);
+    }
+
+    private static Optional<Integer> sourceNumber(ImageContent image, List<Retrieved> sources) {
+        for (int i = 0; i < sources.size(); i++) {
+            Optional<ImageContent> own;
+            try {
+                own = sources.get(i).image();
+            } catch (InvalidInputException e) {
+                own = Optional.empty();
+            }
+            if (own.isPresent() && own.get().equals(image)) {
+                return Optional.of(i + 1);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private dev.langchain4j.data.message.ImageContent toLangChain4j(ImageContent image, String what) {
+        Optional<Path> path = image.path();
+        if (path.isPresent()) {
+            checkSize(image, what, fileSize(path.get(), image, what));
+        }
+        byte[] bytes = image.readAllBytes();
+        checkSize(image, what, bytes.length);
+        String mediaType = ImageFormats.detect(bytes).orElseThrow(() -> new InvalidInputException(what + " ("
+                + image.describe() + ") is not a JPEG, PNG, GIF or WebP image (its first bytes are "
+                + ImageFormats.hexPrefix(bytes) + "); vision models accept only those formats"));
+        return dev.langchain4j.data.message.ImageContent.from(Base64.getEncoder().encodeToString(bytes), mediaType);
+    }
+
+    private void checkSize(ImageContent image, String what, long size) {
+        if (size > maxImageBytes) {
+            throw new InvalidInputException(what + " (" + image.describe() + ") is " + size + " bytes; the limit for "
+                    + "images sent to a language model is " + maxImageBytes + " bytes");
+        }
+    }
+
+    private static long fileSize(Path path, ImageContent image, String what) {
+        try {
+            return Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(what + " (" + image.describe() + ") does not exist", e);
+        } catch (IOException e) {
+            throw new InvalidInputException(what + " (" + image.describe() + ") cannot be read: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package dev.mmrag.langchain4j;
+
+import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
+import dev.langchain4j.model.googleai.GoogleAiGeminiStreamingChatModel;
+import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.mmrag.api.Generator;
+import dev.mmrag.api.InvalidInputException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.function.Function;
+
+/**
+ * Builds a {@link LangChain4jGenerator} for one of the ready-made providers: its chat model for
+ * {@code generate}, its streaming model for {@code stream}, with LangChain4j's own retries off (the generator
+ * retries), its request logging off (LangChain4j's logs show part of the key, and Gemini's URLs), and an HTTP
+ * client that reports {@code Retry-After} headers to the generator. Switching provider is one argument:
+ * <pre>{@code
+ * Generator llm = LangChain4jGenerator.forProvider(LlmProvider.OLLAMA)   // or OPENAI, ANTHROPIC, GEMINI
+ *         .modelName("llava")
+ *         .fallback(TemplateGenerator.create())
+ *         .build();
+ * }</pre>
+ *
+ * <p>Defaults: the provider's model and base URL (see {@link LlmProvider}); the API key from the provider's
+ * environment variable; attempt timeout {@link LangChain4jGenerator#DEFAULT_ATTEMPT_TIMEOUT}, also used as the
+ * HTTP read timeout, with a connect timeout of at most 10 s; everything else as in
+ * {@link LangChain4jGenerator.Builder}. OpenAI, Anthropic and Gemini need a key, except that OpenAI with another
+ * base URL (an OpenAI-compatible server) may go without one, and then sends no {@code Authorization} header.
+ * Ollama takes no key; one given is ignored.
+ *
+ * <p>Not thread-safe; the generator it builds is.
+ */
+public final class ProviderGeneratorBuilder {
+
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final LlmProvider provider;
+    private final LangChain4jGenerator.Builder generator = LangChain4jGenerator.builder();
+    private String modelName;
+    private String baseUrl;
+    private String apiKey;
+    private Duration timeout = LangChain4jGenerator.DEFAULT_ATTEMPT_TIMEOUT;
+    private Function<String, String> environment = System::getenv;
+
+    ProviderGeneratorBuilder(LlmProvider provider) {
+        if (provider == null) {
+            throw new InvalidInputException("provider must not be null; expected one of OPENAI, OLLAMA, ANTHROPIC, GEMINI");
+        }
+        this.provider = provider;
+    }
+
+    /**
+     * @param modelName the model, such as "gpt-4o-mini" (default: {@link LlmProvider#defaultModel()}); null for
+     *     the default
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder modelName(String modelName) {
+        this.modelName = blankToNull(modelName, "model name");
+        return this;
+    }
+
+    /**
+     * @param baseUrl the API's base URL, such as {@code http://localhost:8000/v1} for an OpenAI-compatible server
+     *     (default: {@link LlmProvider#defaultBaseUrl()}); null for the default
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder baseUrl(String baseUrl) {
+        this.baseUrl = blankToNull(baseUrl, "base URL");
+        return this;
+    }
+
+    /**
+     * @param apiKey the API key (default: the provider's environment variable, see {@link LlmProvider#keyVariable()});
+     *     null to read the variable
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder apiKey(String apiKey) {
+        this.apiKey = blankToNull(apiKey, "API key");
+        return this;
+    }
+
+    /**
+     * @param timeout the longest one attempt may take (while streaming, the longest silence), also the HTTP read
+     *     timeout (default 30 s)
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder timeout(Duration timeout) {
+        generator.attemptTimeout(timeout);
+        this.timeout = timeout;
+        return this;
+    }
+
+    /**
+     * @param deadline the longest a call may take, all attempts and waits included (default 90 s)
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder deadline(Duration deadline) {
+        generator.deadline(deadline);
+        return this;
+    }
+
+    /**
+     * @param policy how to retry (default {@link RetryPolicy#defaults()})
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder retryPolicy(RetryPolicy policy) {
+        generator.retryPolicy(policy);
+        return this;
+    }
+
+    /**
+     * @param breaker the circuit breaker (default: a new {@link CircuitBreaker#create()})
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder circuitBreaker(CircuitBreaker breaker) {
+        generator.circuitBreaker(breaker);
+        return this;
+    }
+
+    /**
+     * @param fallback the generator that answers when the model fails, such as mmrag-core's
+     *     {@code TemplateGenerator.create()} (default: none, the call throws)
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder fallback(Generator fallback) {
+        generator.fallback(fallback);
+        return this;
+    }
+
+    /**
+     * @param max how many retrieved items' images to attach, at most (default 2)
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder maxItemImages(int max) {
+        generator.maxItemImages(max);
+        return this;
+    }
+
+    /**
+     * @param keys the metadata keys whose values may be links in the answer (default: every key)
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder linkKeys(Collection<String> keys) {
+        generator.linkKeys(keys);
+        return this;
+    }
+
+    /**
+     * @param time the clock and sleeper (default {@link TimeSource#SYSTEM}); tests pass a fake
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder timeSource(TimeSource time) {
+        generator.timeSource(time);
+        return this;
+    }
+
+    /** Test hook: where environment variables are read from (default {@link System#getenv(String)}). */
+    ProviderGeneratorBuilder environment(Function<String, String> environment) {
+        this.environment = environment;
+        return this;
+    }
+
+    /** Test hook: the underlying generator builder, to fix the backoff's jitter. */
+    LangChain4jGenerator.Builder generatorBuilder() {
+        return generator;
+    }
+
+    /**
+     * @return the generator
+     * @throws InvalidInputException when the provider needs a key and none was given or found in the environment
+     */
+    public LangChain4jGenerator build() {
+        String model = modelName != null ? modelName : provider.defaultModel();
+        String url = baseUrl != null ? baseUrl : provider.defaultBaseUrl();
+        String key = resolveKey();
+        RetryAfterRecorder recorder = new RetryAfterRecorder();
+        JdkHttpClientBuilder http = JdkHttpClient.builder()
+                .httpClientBuilder(HttpClient.newBuilder().cookieHandler(recorder))
+                .connectTimeout(timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT)
+                .readTimeout(timeout);
+        ChatModel chat;
+        StreamingChatModel streaming;
+        switch (provider) {
+            case OPENAI:
+                chat = OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
+                        .timeout(timeout).maxRetries(0).build();
+                streaming = OpenAiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
+                        .modelName(model).timeout(timeout).build();
+                break;
+            case OLLAMA:
+                chat = OllamaChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).modelName(model)
+                        .timeout(timeout).build();
+                streaming = OllamaStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).modelName(model)
+                        .timeout(timeout).build();
+                break;
+            case ANTHROPIC:
+                chat = AnthropicChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
+                        .timeout(timeout).maxRetries(0).build();
+                streaming = AnthropicStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
+                        .modelName(model).timeout(timeout).build();
+                break;
+            case GEMINI:
+                chat = GoogleAiGeminiChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).apiKey(key)
+                        .modelName(model).timeout(timeout).build();
+                streaming = GoogleAiGeminiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
+                        .modelName(model).timeout(timeout).build();
+                break;
+            default:
+                throw new IllegalStateException("no models for provider " + provider);
+        }
+        return generator.chatModel(chat).streamingChatModel(streaming).name(provider.id() + ":" + model).redact(key)
+                .retryAfter(recorder).build();
+    }
+
+    private String resolveKey() {
+        if (!provider.needsKey()) {
+            return null;
+        }
+        String key = apiKey != null ? apiKey : blankToNull(environment.apply(provider.keyVariable()), null);
+        if (key == null && !(provider == LlmProvider.OPENAI && baseUrl != null)) {
+            throw new InvalidInputException("no API key for " + provider.id() + ": pass apiKey(...) or set the "
+                    + provider.keyVariable() + " environment variable");
+        }
+        return key;
+    }
+
+    private static String blankToNull(String value, String what) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (what != null && !value.equals(value.strip())) {
+            throw new InvalidInputException(what + " has leading or trailing spaces; expected it without");
+        }
+        return value;
+    }
+}

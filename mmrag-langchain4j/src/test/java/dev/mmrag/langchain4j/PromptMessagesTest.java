@@ -1,0 +1,170 @@
+package dev.mmrag.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.UserMessage;
+import dev.mmrag.api.ImageContent;
+import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.Item;
+import dev.mmrag.api.Prompt;
+import dev.mmrag.api.Query;
+import dev.mmrag.api.Retrieved;
+import dev.mmrag.core.DefaultAugmenter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link PromptMessages}: how an mmrag prompt, with real catalogue JPEGs, becomes a LangChain4j chat request. */
+class PromptMessagesTest {
+
+    private static final long LIMIT = LangChain4jGenerator.DEFAULT_MAX_IMAGE_BYTES;
+
+    private static UserMessage user(List<ChatMessage> messages) {
+        return (UserMessage) messages.get(messages.size() - 1);
+    }
+
+    /** The user message's parts, as "text:..." or "image:<media type>:<byte count>". */
+    private static List<String> parts(UserMessage message) {
+        List<String> parts = new ArrayList<>();
+        for (Content content : message.contents()) {
+            if (content instanceof TextContent) {
+                parts.add("text:" + ((TextContent) content).text());
+            } else {
+                dev.langchain4j.data.image.Image image = ((dev.langchain4j.data.message.ImageContent) content).image();
+                parts.add("image:" + image.mimeType() + ":" + Base64.getDecoder().decode(image.base64Data()).length);
+            }
+        }
+        return parts;
+    }
+
+    private static String image(Path file) {
+        return "image:image/jpeg:" + StylePrompts.bytes(file).length;
+    }
+
+    @Test
+    void theUserPhotoComesFirstThenTheBestItemsImagesEachLabelled() {
+        Prompt prompt = StylePrompts.textAndPhoto();
+
+        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT).prepare(prompt);
+
+        List<ChatMessage> messages = prepared.request().messages();
+        assertThat(messages).hasSize(2);
+        assertThat(((SystemMessage) messages.get(0)).text()).isEqualTo(DefaultAugmenter.DEFAULT_SYSTEM);
+        assertThat(parts(user(messages))).containsExactly(
+                "text:" + prompt.user(),
+                "text:" + PromptMessages.USER_PHOTO_LABEL, image(StylePrompts.queryImage()),
+                "text:Image of source [1]:", image(StylePrompts.productImage("sku-0002")),
+                "text:Image of source [2]:", image(StylePrompts.productImage("sku-0001")));
+        assertThat(prepared.warnings()).isEmpty();
+    }
+
+    @Test
+    void theNumberOfItemImagesIsConfigurable() {
+        Prompt prompt = StylePrompts.textAndPhoto();
+
+        List<String> none = parts(user(new PromptMessages(0, LIMIT).prepare(prompt).request().messages()));
+        List<String> three = parts(user(new PromptMessages(3, LIMIT).prepare(prompt).request().messages()));
+
+        assertThat(none).filteredOn(p -> p.startsWith("image:")).containsExactly(image(StylePrompts.queryImage()));
+        assertThat(three).filteredOn(p -> p.startsWith("image:")).hasSize(4).endsWith(
+                image(StylePrompts.productImage("sku-0003")));
+    }
+
+    @Test
+    void aTextQueryGetsOnlyItemImagesAndABlankSystemTextNoSystemMessage() {
+        Prompt augmented = StylePrompts.textOnly(StylePrompts.retrieved("sku-0005", "sku-0006"));
+        Prompt prompt = new Prompt(augmented.query(), "", augmented.user(), augmented.images(), augmented.sources());
+
+        List<ChatMessage> messages = new PromptMessages(2, LIMIT).prepare(prompt).request().messages();
+
+        assertThat(messages).hasSize(1);
+        assertThat(parts(user(messages))).containsExactly("text:" + prompt.user(),
+                "text:Image of source [1]:", image(StylePrompts.productImage("sku-0005")),
+                "text:Image of source [2]:", image(StylePrompts.productImage("sku-0006")));
+    }
+
+    @Test
+    void aBrokenItemImageIsLeftOutWithAWarningAndTheNextOneTakesItsPlace(@TempDir Path dir) throws IOException {
+        Path notAnImage = Files.writeString(dir.resolve("sku-x.jpg"), "this is not a JPEG");
+        List<Retrieved> items = new ArrayList<>();
+        items.add(withImage("sku-missing", dir.resolve("missing.jpg").toString()));
+        items.add(withImage("sku-text", notAnImage.toString()));
+        items.addAll(StylePrompts.retrieved("sku-0007"));
+        Prompt prompt = DefaultAugmenter.builder().maxImages(5).build().augment(Query.ofText("a hat"), items);
+
+        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT).prepare(prompt);
+
+        assertThat(parts(user(prepared.request().messages()))).filteredOn(p -> p.startsWith("image:"))
+                .containsExactly(image(StylePrompts.productImage("sku-0007")));
+        assertThat(prepared.warnings()).hasSize(2);
+        assertThat(prepared.warnings().get(0)).contains("image of source [1]", "missing.jpg", "does not exist");
+        assertThat(prepared.warnings().get(1)).contains("image of source [2]", "not a JPEG, PNG, GIF or WebP");
+    }
+
+    @Test
+    void anUnreadableQueryImageIsTheCallersError(@TempDir Path dir) throws IOException {
+        Path bmp = Files.write(dir.resolve("photo.bmp"), new byte[] {'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0});
+        Prompt prompt = DefaultAugmenter.create().augment(Query.ofImage(bmp), StylePrompts.retrieved("sku-0001"));
+
+        assertThatThrownBy(() -> new PromptMessages(2, LIMIT).prepare(prompt))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("the query image")
+                .hasMessageContaining("photo.bmp")
+                .hasMessageContaining("not a JPEG, PNG, GIF or WebP")
+                .hasMessageContaining("42 4d");
+    }
+
+    @Test
+    void anOversizedImageIsRefusedBeforeItIsRead() {
+        Prompt prompt = StylePrompts.textAndPhoto();
+        long querySize = StylePrompts.bytes(StylePrompts.queryImage()).length;
+
+        assertThatThrownBy(() -> new PromptMessages(2, querySize - 1).prepare(prompt))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("is " + querySize + " bytes")
+                .hasMessageContaining("limit for images sent to a language model is " + (querySize - 1));
+    }
+
+    @Test
+    void pngGifAndWebpAreRecognisedByTheirBytes() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0};
+        byte[] gif = {'G', 'I', 'F', '8', '9', 'a'};
+        byte[] webp = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P'};
+
+        assertThat(ImageFormats.detect(png)).contains("image/png");
+        assertThat(ImageFormats.detect(gif)).contains("image/gif");
+        assertThat(ImageFormats.detect(webp)).contains("image/webp");
+        assertThat(ImageFormats.detect(StylePrompts.bytes(StylePrompts.queryImage()))).contains("image/jpeg");
+        assertThat(ImageFormats.detect(new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E'})).isEmpty();
+    }
+
+    @Test
+    void anInMemoryQueryImageIsSentWithTheTypeItsBytesShow() {
+        byte[] jpeg = StylePrompts.bytes(StylePrompts.queryImage());
+        Query query = Query.builder().text("this?").image(ImageContent.of(jpeg, "image/png")).build();
+        Prompt prompt = DefaultAugmenter.create().augment(query, List.of());
+
+        List<String> parts = parts(user(new PromptMessages(2, LIMIT).prepare(prompt).request().messages()));
+
+        assertThat(parts).contains("image:image/jpeg:" + jpeg.length);
+    }
+
+    private static Retrieved withImage(String id, String imageRef) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", id);
+        metadata.put(Item.IMAGE_REF_KEY, imageRef);
+        return new Retrieved(id, 0.5, metadata);
+    }
+}

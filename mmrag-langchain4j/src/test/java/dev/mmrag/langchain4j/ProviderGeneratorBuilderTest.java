@@ -1,0 +1,123 @@
+package dev.mmrag.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mmrag.api.Answer;
+import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.core.TemplateGenerator;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ProviderGeneratorBuilder}: keys from the builder or the environment, defaults, and connection errors.
+ * Requests go to a {@link FakeLlmServer} speaking OpenAI's protocol; no language model runs here.
+ */
+class ProviderGeneratorBuilderTest {
+
+    private FakeLlmServer server;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = new FakeLlmServer();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    private ProviderGeneratorBuilder openAi(Map<String, String> environment) {
+        return LangChain4jGenerator.forProvider(LlmProvider.OPENAI).baseUrl(server.url() + "/v1")
+                .environment(environment::get);
+    }
+
+    @Test
+    void theKeyIsReadFromTheProvidersEnvironmentVariable() {
+        server.enqueue(OpenAiProtocolTest.OPENAI.answer("ok"));
+
+        openAi(Map.of("OPENAI_API_KEY", "env-key-1234")).build().generate(StylePrompts.textAndPhoto());
+
+        assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer env-key-1234");
+    }
+
+    @Test
+    void aKeyGivenToTheBuilderWinsOverTheEnvironment() {
+        server.enqueue(OpenAiProtocolTest.OPENAI.answer("ok"));
+
+        openAi(Map.of("OPENAI_API_KEY", "env-key-1234")).apiKey("builder-key-5678").build()
+                .generate(StylePrompts.textAndPhoto());
+
+        assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer builder-key-5678");
+    }
+
+    @Test
+    void withoutAModelNameTheProvidersDefaultModelIsUsed() {
+        server.enqueue(OpenAiProtocolTest.OPENAI.answer("ok"));
+
+        Answer answer = openAi(Map.of("OPENAI_API_KEY", "k")).build().generate(StylePrompts.textAndPhoto());
+
+        assertThat(ChatProtocolContract.json(server.lastRequest().body()).get("model").asText())
+                .isEqualTo(LlmProvider.OPENAI.defaultModel());
+        assertThat(answer.generator()).isEqualTo("openai:" + LlmProvider.OPENAI.defaultModel());
+    }
+
+    @Test
+    void anOpenAiCompatibleServerMayBeCalledWithoutAKey() {
+        server.enqueue(OpenAiProtocolTest.OPENAI.answer("ok"));
+
+        Answer answer = openAi(Map.of()).build().generate(StylePrompts.textAndPhoto());
+
+        assertThat(answer.text()).isEqualTo("ok");
+        assertThat(server.lastRequest().headers()).doesNotContainKey("authorization");
+    }
+
+    @Test
+    void aMissingKeyNamesTheVariableToSet() {
+        for (LlmProvider provider : new LlmProvider[] {LlmProvider.OPENAI, LlmProvider.ANTHROPIC, LlmProvider.GEMINI}) {
+            assertThatThrownBy(() -> LangChain4jGenerator.forProvider(provider).environment(name -> null).build())
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("no API key for " + provider.id())
+                    .hasMessageContaining(provider.keyVariable());
+        }
+        assertThat(LangChain4jGenerator.forProvider(LlmProvider.OLLAMA).environment(name -> null).build().name())
+                .isEqualTo("ollama:" + LlmProvider.OLLAMA.defaultModel());
+    }
+
+    @Test
+    void aRefusedConnectionIsRetriedThenFallsBack() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        FakeTime time = new FakeTime();
+        ProviderGeneratorBuilder builder = LangChain4jGenerator.forProvider(LlmProvider.OPENAI)
+                .baseUrl("http://127.0.0.1:" + closedPort + "/v1").apiKey("k").timeSource(time)
+                .fallback(TemplateGenerator.create());
+
+        Answer answer = builder.build().generate(StylePrompts.textAndPhoto());
+
+        assertThat(answer.fallback()).isTrue();
+        assertThat(answer.warnings()).anySatisfy(w -> assertThat(w).contains("network", "3 attempts"));
+        assertThat(time.sleeps()).hasSize(2);
+    }
+
+    @Test
+    void providersAreFoundByTheirCommandLineNames() {
+        assertThat(LlmProvider.fromId("OpenAI")).isEqualTo(LlmProvider.OPENAI);
+        assertThat(LlmProvider.fromId("gemini")).isEqualTo(LlmProvider.GEMINI);
+        assertThatThrownBy(() -> LlmProvider.fromId("mistral")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("'mistral'").hasMessageContaining("openai, ollama, anthropic, gemini");
+    }
+
+    @Test
+    void valuesWithStraySpacesAreRefused() {
+        assertThatThrownBy(() -> LangChain4jGenerator.forProvider(LlmProvider.OPENAI).apiKey(" key "))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("API key has leading or trailing spaces");
+    }
+}
