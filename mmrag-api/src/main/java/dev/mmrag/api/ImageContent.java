@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,6 +32,11 @@ public final class ImageContent implements Content {
 
     /** Largest image, in bytes, that {@link #readAllBytes()} reads: 512 MiB. */
     public static final long MAX_BYTES = 512L * 1024 * 1024;
+
+    /** How long opening an image URL may take before it fails: 10 s. */
+    public static final int URL_CONNECT_TIMEOUT_MS = 10_000;
+    /** How long reading from an image URL may stall before it fails: 30 s. */
+    public static final int URL_READ_TIMEOUT_MS = 30_000;
 
     private static final Set<String> URL_SCHEMES = Set.of("http", "https", "file", "jar");
 
@@ -153,7 +159,8 @@ public final class ImageContent implements Content {
     }
 
     /**
-     * Opens the image's bytes.
+     * Opens the image's bytes. A URL is opened with a connect timeout of {@value #URL_CONNECT_TIMEOUT_MS} ms and a read
+     * timeout of {@value #URL_READ_TIMEOUT_MS} ms.
      *
      * @return a stream the caller must close
      * @throws InvalidInputException when the file does not exist or cannot be opened, naming it
@@ -166,7 +173,10 @@ public final class ImageContent implements Content {
             if (path != null) {
                 return Files.newInputStream(path);
             }
-            return url.toURL().openStream();
+            URLConnection connection = url.toURL().openConnection();
+            connection.setConnectTimeout(URL_CONNECT_TIMEOUT_MS);
+            connection.setReadTimeout(URL_READ_TIMEOUT_MS);
+            return connection.getInputStream();
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(describe() + " does not exist", e);
         } catch (IOException | IllegalArgumentException e) {

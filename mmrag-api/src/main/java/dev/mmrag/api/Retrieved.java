@@ -41,10 +41,20 @@ public record Retrieved(String id, double score, Map<String, Object> metadata) {
         return value == null ? Optional.empty() : Optional.of(String.valueOf(value));
     }
 
-    /** @return the item's image, when it was indexed from a file or URL (see {@link Item#IMAGE_REF_KEY}) */
+    /**
+     * @return the item's image, when it was indexed from a file or URL (see {@link Item#IMAGE_REF_KEY}); empty
+     *     when there is none or the stored reference is not a usable path or URL
+     */
     public Optional<ImageContent> image() {
         Object ref = metadata.get(Item.IMAGE_REF_KEY);
-        return ref instanceof String ? Optional.of(ImageContent.fromReference((String) ref)) : Optional.empty();
+        if (!(ref instanceof String)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ImageContent.fromReference((String) ref));
+        } catch (InvalidInputException | java.nio.file.InvalidPathException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.mmrag.api.Retrieved;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The default {@link Augmenter}: a system instruction, then the question and the retrieved items, each in a
@@ -117,18 +116,9 @@ public final class DefaultAugmenter implements Augmenter {
             if (images.size() >= maxImages) {
                 break;
             }
-            imageOf(item).ifPresent(images::add);
+            item.image().ifPresent(images::add);
         }
         return images;
-    }
-
-    private static Optional<ImageContent> imageOf(Retrieved item) {
-        try {
-            return item.image();
-        } catch (InvalidInputException e) {
-            // A malformed reference in stored metadata: the item is still cited, just without its picture.
-            return Optional.empty();
-        }
     }
 
     /**

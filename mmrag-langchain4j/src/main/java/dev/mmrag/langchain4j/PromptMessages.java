@@ -115,12 +115,7 @@ final class PromptMessages {
 
     private static Optional<Integer> sourceNumber(ImageContent image, List<Retrieved> sources) {
         for (int i = 0; i < sources.size(); i++) {
-            Optional<ImageContent> own;
-            try {
-                own = sources.get(i).image();
-            } catch (InvalidInputException e) {
-                own = Optional.empty();
-            }
+            Optional<ImageContent> own = sources.get(i).image();
             if (own.isPresent() && own.get().equals(image)) {
                 return Optional.of(i + 1);
             }
