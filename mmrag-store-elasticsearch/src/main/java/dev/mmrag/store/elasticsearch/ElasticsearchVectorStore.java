@@ -15,6 +15,7 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.json.JsonData;
 import co.elastic.clients.json.SimpleJsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransport;
+import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.mmrag.api.BatchResult;
 import dev.mmrag.api.Filter;
@@ -43,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.http.HttpHost;
+import org.elasticsearch.client.ResponseException;
 
 /**
  * A {@link VectorStore} on an Elasticsearch 8 cluster: vectors in a {@code dense_vector} field searched with
@@ -87,6 +89,10 @@ import org.apache.http.HttpHost;
  * the {@link BatchResult}; the rest are written. When a whole bulk request fails (the cluster is unreachable), each of
  * its records is reported with a {@link StoreException}.
  *
+ * <p><b>Failures.</b> Requests are spread over the hosts; a host that does not answer is skipped for a while and
+ * the request goes to the next one. Reads ({@code search}, {@code get}, {@code count}) that fail transiently, such as
+ * a search whose node left the cluster half-way, are repeated (see {@link Builder#readRetries(int)}).
+ *
  * <p><b>Errors</b> from Elasticsearch or the network become {@link StoreException}s naming the index, the hosts and
  * the reason; bad input is an {@link InvalidInputException}. API keys and passwords never appear in messages or in
  * {@link #toString()}.
@@ -113,6 +119,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
     private final int numCandidates;
     private final RefreshPolicy refreshPolicy;
     private final int bulkBatchSize;
+    private final int readRetries;
     /** Metadata keys known to be in the mapping; grows with writes and mapping reads, never shrinks. */
     private final Set<String> knownKeys = ConcurrentHashMap.newKeySet();
 
@@ -125,6 +132,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
         this.numCandidates = builder.numCandidates;
         this.refreshPolicy = builder.refreshPolicy;
         this.bulkBatchSize = builder.bulkBatchSize;
+        this.readRetries = builder.readRetries;
         this.transport = new RestClientTransport(Connections.restClient(hosts, builder.apiKey, builder.username,
                 builder.password, builder.caCertificate, builder.connectTimeout, builder.socketTimeout),
                 new SimpleJsonpMapper());
@@ -140,8 +148,8 @@ public final class ElasticsearchVectorStore implements VectorStore {
     /**
      * Starts a builder. Defaults: host {@code http://localhost:9200}, metric {@link Metric#COSINE},
      * {@link VectorIndexType#HNSW} with {@code m} 16 and {@code ef_construction} 100, {@code num_candidates} 100,
-     * {@link RefreshPolicy#WAIT_FOR}, 1 shard and 1 replica (for a new index), bulk batches of 500, connect timeout
-     * 5 s, socket timeout 60 s, no authentication, the JDK's trusted certificates.
+     * {@link RefreshPolicy#WAIT_FOR}, 1 shard and 1 replica (for a new index), bulk batches of 500, 2 retries of
+     * reads, connect timeout 5 s, socket timeout 60 s, no authentication, the JDK's trusted certificates.
      *
      * @param index the index name (lower case; no {@code \ / * ? " < > | , #} or spaces; not starting with
      *     {@code - _ +}); created when missing
@@ -175,7 +183,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
     }
 
     private TypeMapping mapping() {
-        return call("read the index mapping", () -> client.indices().getMapping(g -> g.index(index)))
+        return read("read the index mapping", () -> client.indices().getMapping(g -> g.index(index)))
                 .result().values().iterator().next().mappings();
     }
 
@@ -329,7 +337,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
         if (!fitsElasticsearch(id)) {
             return Optional.empty();
         }
-        GetResponse<JsonData> response = call("get item '" + id + "'", () -> client.get(
+        GetResponse<JsonData> response = read("get item '" + id + "'", () -> client.get(
                 g -> g.index(index).id(id).sourceIncludes(METADATA_AND_VECTOR), JsonData.class));
         if (!response.found()) {
             return Optional.empty();
@@ -340,7 +348,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
 
     @Override
     public long count() {
-        return call("count the records", () -> client.count(c -> c.index(index))).count();
+        return read("count the records", () -> client.count(c -> c.index(index))).count();
     }
 
     @Override
@@ -365,7 +373,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
             queryVector.add(component);
         }
         Query knnFilter = filterQuery;
-        SearchResponse<JsonData> response = call("search", () -> client.search(s -> s.index(index)
+        SearchResponse<JsonData> response = read("search", () -> client.search(s -> s.index(index)
                 .knn(knn -> {
                     knn.field(Documents.VECTOR).queryVector(queryVector).k(k).numCandidates(candidates);
                     return knnFilter == null ? knn : knn.filter(knnFilter);
@@ -457,6 +465,45 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
     }
 
+    /**
+     * Runs a read, which is safe to repeat, retrying it after a transient failure: a node that left the cluster
+     * during the request (a kNN search's later phases must run on the shard copies its first phase used), an
+     * overloaded or unavailable cluster (HTTP 429, 5xx), or no host reachable at the moment. Waits 100 ms, then
+     * 200 ms, ... between attempts.
+     */
+    private <T> T read(String action, ClusterCall<T> call) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return call.run();
+            } catch (IOException | ElasticsearchException e) {
+                if (attempt >= readRetries || !isTransient(e)) {
+                    throw failure(action + (attempt == 0 ? "" : " (after " + (attempt + 1) + " attempts)"), e);
+                }
+            }
+            try {
+                Thread.sleep(100L << attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while retrying to " + action + " on Elasticsearch index '"
+                        + index + "'", e);
+            }
+        }
+    }
+
+    private static boolean isTransient(Exception e) {
+        int status;
+        if (e instanceof ElasticsearchException) {
+            status = ((ElasticsearchException) e).status();
+        } else if (e instanceof ResponseException) {
+            status = ((ResponseException) e).getResponse().getStatusLine().getStatusCode();
+        } else if (e instanceof TransportException) {
+            status = ((TransportException) e).statusCode();
+        } else {
+            return true; // a connection failure on every host
+        }
+        return status == 429 || status >= 500;
+    }
+
     private StoreException failure(String action, Exception e) {
         String reason;
         if (e instanceof ElasticsearchException) {
@@ -488,6 +535,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
         private int shards = 1;
         private int replicas = 1;
         private int bulkBatchSize = 500;
+        private int readRetries = 2;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration socketTimeout = Duration.ofSeconds(60);
         private String apiKey;
@@ -610,6 +658,17 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
 
         /**
+         * @param readRetries how often a read (search, get, count) that failed transiently is repeated, 0 to 10
+         *     (default 2): after a node left the cluster during the request, HTTP 429 or 5xx, or when no host
+         *     answered. Writes are not repeated; a failed write is reported.
+         * @return this builder
+         */
+        public Builder readRetries(int readRetries) {
+            this.readRetries = inRange("readRetries", readRetries, 0, 10);
+            return this;
+        }
+
+        /**
          * @param connectTimeout how long to wait for a connection (default 5 s)
          * @return this builder
          */
@@ -692,6 +751,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
                     + metric + ", hosts=" + hosts + ", indexType=" + indexType + ", m=" + m + ", efConstruction="
                     + efConstruction + ", numCandidates=" + numCandidates + ", refreshPolicy=" + refreshPolicy
                     + ", shards=" + shards + ", replicas=" + replicas + ", bulkBatchSize=" + bulkBatchSize
+                    + ", readRetries=" + readRetries
                     + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + ", auth="
                     + (apiKey != null ? "api key (hidden)" : username != null ? "basic, user " + username
                     + ", password (hidden)" : "none") + ", caCertificate=" + caCertificate + "]";
