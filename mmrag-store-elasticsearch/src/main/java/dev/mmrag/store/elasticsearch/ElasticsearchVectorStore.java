@@ -12,6 +12,7 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.elasticsearch.indices.GetMappingResponse;
 import co.elastic.clients.json.JsonData;
 import co.elastic.clients.json.SimpleJsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransport;
@@ -43,6 +44,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
 import org.apache.http.HttpHost;
 import org.elasticsearch.client.ResponseException;
 
@@ -79,8 +81,9 @@ import org.elasticsearch.client.ResponseException;
  *
  * <p><b>Limits.</b> An id may have at most 512 bytes in UTF-8 (Elasticsearch's limit on {@code _id}); a longer one
  * is reported as a failed item. Strings longer than 8191 characters are stored and returned, but not indexed, so a
- * filter comparing with such a string is rejected. Search is approximate: it explores
- * {@code max(numCandidates, topK)} candidates per shard (see {@link Builder#numCandidates(int)}).
+ * filter comparing with such a string is rejected. Negative zero in metadata is read back as {@code 0.0}. Search is
+ * approximate: it explores {@code max(numCandidates, k)} candidates per shard (see {@link Builder#numCandidates(int)}),
+ * where {@code k} is {@code topK}, or three times {@code topK} with {@link VectorIndexType#INT8_HNSW}.
  * {@link #count()} and {@link #search} see writes once they are refreshed (see {@link RefreshPolicy});
  * {@link #get(String)} always sees the latest write.
  *
@@ -105,6 +108,8 @@ public final class ElasticsearchVectorStore implements VectorStore {
     static final int MAX_ID_BYTES = 512;
     /** Elasticsearch's limit on {@code num_candidates}. */
     static final int MAX_NUM_CANDIDATES = 10_000;
+    /** How many more hits an int8 search fetches than asked for, to rescore with the float vectors. */
+    static final int INT8_OVERSAMPLING = 3;
 
     private static final List<String> METADATA_ONLY = List.of(Documents.METADATA);
     private static final List<String> METADATA_AND_VECTOR = List.of(Documents.METADATA, Documents.VECTOR);
@@ -161,8 +166,8 @@ public final class ElasticsearchVectorStore implements VectorStore {
     }
 
     private void openIndex(Builder builder) {
-        boolean exists = call("check whether the index exists", () -> client.indices().exists(e -> e.index(index)).value());
-        if (!exists) {
+        TypeMapping mapping = mappingIfExists();
+        if (mapping == null) {
             try {
                 client.indices().create(c -> c.index(index)
                         .settings(s -> s.numberOfShards(Integer.toString(builder.shards))
@@ -176,15 +181,34 @@ public final class ElasticsearchVectorStore implements VectorStore {
             } catch (IOException e) {
                 throw failure("create the index", e);
             }
+            mapping = mapping();
         }
-        TypeMapping mapping = mapping();
         IndexMapping.checkCompatible(index, mapping, dimension, metric);
         knownKeys.addAll(IndexMapping.metadataKeys(mapping));
     }
 
     private TypeMapping mapping() {
-        return read("read the index mapping", () -> client.indices().getMapping(g -> g.index(index)))
-                .result().values().iterator().next().mappings();
+        TypeMapping mapping = mappingIfExists();
+        if (mapping == null) {
+            throw new StoreException("Elasticsearch index '" + index + "' at " + hostsText + " does not exist any"
+                    + " more; was it deleted?");
+        }
+        return mapping;
+    }
+
+    /** @return the index's mapping, or null when there is no such index */
+    private TypeMapping mappingIfExists() {
+        GetMappingResponse response = read("read the index mapping", () -> {
+            try {
+                return client.indices().getMapping(g -> g.index(index));
+            } catch (ElasticsearchException e) {
+                if ("index_not_found_exception".equals(e.error().type())) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+        return response == null ? null : response.result().values().iterator().next().mappings();
     }
 
     @Override
@@ -364,9 +388,9 @@ public final class ElasticsearchVectorStore implements VectorStore {
             requireKnownKeys(filter);
             filterQuery = FilterTranslator.translate(filter);
         }
-        int k = request.topK();
-        int candidates = Math.min(MAX_NUM_CANDIDATES, Math.max(numCandidates, k));
         boolean rescore = indexType == VectorIndexType.INT8_HNSW;
+        int k = rescore ? Math.min(MAX_NUM_CANDIDATES, request.topK() * INT8_OVERSAMPLING) : request.topK();
+        int candidates = Math.min(MAX_NUM_CANDIDATES, Math.max(numCandidates, k));
         boolean withVectors = request.includeVectors() || rescore;
         List<Float> queryVector = new ArrayList<>(query.length);
         for (float component : query) {
@@ -396,6 +420,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
         if (rescore) {
             hits.sort(Comparator.comparingDouble(SearchHit::score).reversed());
+            return hits.size() > request.topK() ? List.copyOf(hits.subList(0, request.topK())) : hits;
         }
         return hits;
     }
@@ -491,29 +516,49 @@ public final class ElasticsearchVectorStore implements VectorStore {
     }
 
     private static boolean isTransient(Exception e) {
-        int status;
-        if (e instanceof ElasticsearchException) {
-            status = ((ElasticsearchException) e).status();
-        } else if (e instanceof ResponseException) {
-            status = ((ResponseException) e).getResponse().getStatusLine().getStatusCode();
-        } else if (e instanceof TransportException) {
-            status = ((TransportException) e).statusCode();
-        } else {
-            return true; // a connection failure on every host
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return false; // an untrusted certificate does not become trusted by asking again
+            }
         }
-        return status == 429 || status >= 500;
+        int status = statusOf(e);
+        // No status: no host answered (connection refused, reset or timed out).
+        return status == -1 || status == 429 || status >= 500;
     }
 
     private StoreException failure(String action, Exception e) {
-        String reason;
-        if (e instanceof ElasticsearchException) {
-            ElasticsearchException ee = (ElasticsearchException) e;
-            reason = "HTTP " + ee.status() + ", " + ee.error().type() + ": " + ee.error().reason();
-        } else {
-            reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        int status = statusOf(e);
+        StringBuilder message = new StringBuilder("Elasticsearch index '").append(index).append("' at ")
+                .append(hostsText).append(": could not ").append(action).append(": ");
+        if (status > 0) {
+            message.append("HTTP ").append(status).append(", ");
         }
-        return new StoreException("Elasticsearch index '" + index + "' at " + hostsText + ": could not " + action
-                + ": " + reason, e);
+        if (e instanceof ElasticsearchException) {
+            ErrorCause error = ((ElasticsearchException) e).error();
+            message.append(error.type()).append(": ").append(error.reason());
+        } else {
+            message.append(e.getClass().getSimpleName()).append(e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        if (status == 401) {
+            message.append(" (check the API key, or the user name and password)");
+        } else if (status == 403) {
+            message.append(" (the credentials lack a privilege this operation needs on the index)");
+        }
+        return new StoreException(message.toString(), e);
+    }
+
+    /** @return the HTTP status of a failed request, or -1 when there was no response */
+    private static int statusOf(Exception e) {
+        if (e instanceof ElasticsearchException) {
+            return ((ElasticsearchException) e).status();
+        }
+        if (e instanceof ResponseException) {
+            return ((ResponseException) e).getResponse().getStatusLine().getStatusCode();
+        }
+        if (e instanceof TransportException) {
+            return ((TransportException) e).statusCode();
+        }
+        return -1;
     }
 
     /**

