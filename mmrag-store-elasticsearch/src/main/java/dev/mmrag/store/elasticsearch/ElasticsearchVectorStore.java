@@ -120,7 +120,10 @@ public final class ElasticsearchVectorStore implements VectorStore {
     private final String hostsText;
     private final int dimension;
     private final Metric metric;
-    private final VectorIndexType indexType;
+    /** The index's {@code index_options.type}, as its mapping says (an existing index keeps its own). */
+    private final String indexOptionsType;
+    /** Whether the index holds quantised vectors, whose kNN scores are approximate and must be recomputed. */
+    private final boolean rescore;
     private final int numCandidates;
     private final RefreshPolicy refreshPolicy;
     private final int bulkBatchSize;
@@ -133,7 +136,6 @@ public final class ElasticsearchVectorStore implements VectorStore {
         this.hostsText = hosts.stream().map(HttpHost::toURI).collect(Collectors.joining(", ", "[", "]"));
         this.dimension = builder.dimension;
         this.metric = builder.metric;
-        this.indexType = builder.indexType;
         this.numCandidates = builder.numCandidates;
         this.refreshPolicy = builder.refreshPolicy;
         this.bulkBatchSize = builder.bulkBatchSize;
@@ -142,12 +144,15 @@ public final class ElasticsearchVectorStore implements VectorStore {
                 builder.password, builder.caCertificate, builder.connectTimeout, builder.socketTimeout),
                 new SimpleJsonpMapper());
         this.client = new ElasticsearchClient(transport);
+        TypeMapping mapping;
         try {
-            openIndex(builder);
+            mapping = openIndex(builder);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+        this.indexOptionsType = IndexMapping.indexOptionsType(mapping);
+        this.rescore = !"hnsw".equals(indexOptionsType) && !"flat".equals(indexOptionsType);
     }
 
     /**
@@ -165,14 +170,16 @@ public final class ElasticsearchVectorStore implements VectorStore {
         return new Builder(index, dimension);
     }
 
-    private void openIndex(Builder builder) {
+    /** Creates the index when it is missing, checks it, and returns its mapping. */
+    private TypeMapping openIndex(Builder builder) {
         TypeMapping mapping = mappingIfExists();
         if (mapping == null) {
             try {
                 client.indices().create(c -> c.index(index)
                         .settings(s -> s.numberOfShards(Integer.toString(builder.shards))
                                 .numberOfReplicas(Integer.toString(builder.replicas)))
-                        .mappings(IndexMapping.of(dimension, metric, indexType, builder.m, builder.efConstruction)));
+                        .mappings(IndexMapping.of(dimension, metric, builder.indexType, builder.m,
+                                builder.efConstruction)));
             } catch (ElasticsearchException e) {
                 // Another client may have created it at the same time; then it is checked like any existing index.
                 if (!"resource_already_exists_exception".equals(e.error().type())) {
@@ -185,6 +192,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
         IndexMapping.checkCompatible(index, mapping, dimension, metric);
         knownKeys.addAll(IndexMapping.metadataKeys(mapping));
+        return mapping;
     }
 
     private TypeMapping mapping() {
@@ -388,7 +396,6 @@ public final class ElasticsearchVectorStore implements VectorStore {
             requireKnownKeys(filter);
             filterQuery = FilterTranslator.translate(filter);
         }
-        boolean rescore = indexType == VectorIndexType.INT8_HNSW;
         int k = rescore ? Math.min(MAX_NUM_CANDIDATES, request.topK() * INT8_OVERSAMPLING) : request.topK();
         int candidates = Math.min(MAX_NUM_CANDIDATES, Math.max(numCandidates, k));
         boolean withVectors = request.includeVectors() || rescore;
@@ -473,7 +480,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
     @Override
     public String toString() {
         return "ElasticsearchVectorStore[index=" + index + ", hosts=" + hostsText + ", dimension=" + dimension
-                + ", metric=" + metric + ", indexType=" + indexType + "]";
+                + ", metric=" + metric + ", indexOptions=" + indexOptionsType + "]";
     }
 
     /** A call to the cluster. */
@@ -627,7 +634,9 @@ public final class ElasticsearchVectorStore implements VectorStore {
 
         /**
          * @param indexType how vectors are indexed (default {@link VectorIndexType#HNSW}); used when the index is
-         *     created
+         *     created. An existing index keeps its own: the store reads it from the mapping and, when the vectors are
+         *     quantised (any type but {@code hnsw} and {@code flat}), recomputes scores from the float vectors as
+         *     for {@link VectorIndexType#INT8_HNSW}.
          * @return this builder
          */
         public Builder indexType(VectorIndexType indexType) {

@@ -1,5 +1,6 @@
 package dev.mmrag.store.elasticsearch;
 
+import co.elastic.clients.elasticsearch._types.mapping.DenseVectorIndexOptions;
 import co.elastic.clients.elasticsearch._types.mapping.DenseVectorProperty;
 import co.elastic.clients.elasticsearch._types.mapping.DynamicMapping;
 import co.elastic.clients.elasticsearch._types.mapping.DynamicTemplate;
@@ -89,6 +90,16 @@ final class IndexMapping {
                     + dense.similarity() + "', but this store's metric " + metric + " needs similarity '"
                     + similarity + "'");
         }
+    }
+
+    /**
+     * @param mapping the mapping of an index {@link #checkCompatible} accepted
+     * @return the {@code index_options.type} of its vectors, such as {@code hnsw} or {@code int8_hnsw}
+     */
+    static String indexOptionsType(TypeMapping mapping) {
+        DenseVectorIndexOptions options = mapping.properties().get(Documents.VECTOR).denseVector().indexOptions();
+        // Unknown options are taken as quantised: recomputing the scores is right either way, only slower.
+        return options == null ? "unknown" : options.type();
     }
 
     /**

@@ -296,13 +296,17 @@ class ElasticsearchVectorStoreIT {
     @Test
     void int8IndexScoresHitsExactlyAsTheMetricDefines() {
         for (Metric metric : Metric.values()) {
-            ElasticsearchVectorStore store = track(TestNode.builder("int8", DIM, metric)
+            ElasticsearchVectorStore writer = track(TestNode.builder("int8", DIM, metric)
                     .indexType(VectorIndexType.INT8_HNSW).build());
             List<VectorRecord> records = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 records.add(new VectorRecord("i" + i, vector(i), Map.of("even", i % 2 == 0)));
             }
-            store.upsert(records);
+            writer.upsert(records);
+            // A store opening the index with the default index type follows the index's own (int8).
+            ElasticsearchVectorStore store = track(ElasticsearchVectorStore.builder(writer.index(), DIM)
+                    .hosts(TestNode.url()).metric(metric).build());
+            assertThat(store.toString()).contains("int8_hnsw");
             float[] query = vector(5000);
             List<SearchHit> hits = store.search(SearchRequest.builder(query, 10).filter(Filter.eq("even", true)).build());
             assertThat(hits).hasSize(10);
