@@ -97,8 +97,10 @@ import org.elasticsearch.client.ResponseException;
  * a search whose node left the cluster half-way, are repeated (see {@link Builder#readRetries(int)}).
  *
  * <p><b>Errors</b> from Elasticsearch or the network become {@link StoreException}s naming the index, the hosts and
- * the reason; bad input is an {@link InvalidInputException}. API keys and passwords never appear in messages or in
- * {@link #toString()}.
+ * the reason; bad input is an {@link InvalidInputException}. API keys and passwords never appear in messages, in
+ * {@link #toString()} or in the Elasticsearch clients' logs. (Apache HttpClient's own wire logging, the loggers
+ * {@code org.apache.http.headers} and {@code org.apache.http.wire} at DEBUG, prints request headers, credentials
+ * included: leave it off outside debugging.)
  *
  * <p>Thread-safety: safe for concurrent use; it holds one pooled HTTP client, released by {@link #close()}.
  */
