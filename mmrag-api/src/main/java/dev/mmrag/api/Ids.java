@@ -1,15 +1,18 @@
 package dev.mmrag.api;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * The rule for item ids, shared by items, records and stores: not blank, at most {@value #MAX_LENGTH}
- * characters, no control characters (so that every store, including remote ones, can use the id as is).
+ * The rule for item ids, shared by items, records and stores: not blank, at most {@value #MAX_UTF8_BYTES}
+ * bytes in UTF-8, no control characters (so that every store, including Elasticsearch, whose limit this is, can
+ * use the id as is).
  *
  * <p>Thread-safety: stateless.
  */
 public final class Ids {
 
-    /** The longest id allowed, in characters. */
-    public static final int MAX_LENGTH = 512;
+    /** The longest id allowed, in bytes of its UTF-8 encoding. */
+    public static final int MAX_UTF8_BYTES = 512;
 
     private Ids() {
     }
@@ -26,9 +29,10 @@ public final class Ids {
         if (id.isBlank()) {
             throw new InvalidInputException("id must not be blank (got \"" + id + "\")");
         }
-        if (id.length() > MAX_LENGTH) {
-            throw new InvalidInputException("id of " + id.length() + " characters is longer than the limit of "
-                    + MAX_LENGTH + " (starts \"" + id.substring(0, 40) + "\")");
+        int bytes = id.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_UTF8_BYTES) {
+            throw new InvalidInputException("id of " + bytes + " UTF-8 bytes is longer than the limit of "
+                    + MAX_UTF8_BYTES + " (starts \"" + id.substring(0, Math.min(40, id.length())) + "\")");
         }
         for (int i = 0; i < id.length(); i++) {
             if (Character.isISOControl(id.charAt(i))) {

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *   <li>integral numbers ({@code Byte}, {@code Short}, {@code Integer}, {@code Long}, a {@code BigInteger}
  *       that fits a long), all stored as {@link Long};</li>
  *   <li>finite floating-point numbers ({@code Float}, {@code Double}, {@code BigDecimal}), stored as
- *       {@link Double};</li>
+ *       {@link Double} ({@code -0.0} becomes {@code 0.0});</li>
  *   <li>a {@link List} of the above (not of lists), copied.</li>
  * </ul>
  * Keys match {@value #KEY_PATTERN_TEXT} (at most 128 characters). Null values, NaN, infinities and other types
@@ -112,7 +112,7 @@ public final class Metadata {
                 throw new InvalidInputException("metadata key '" + key + "' has non-finite number " + value
                         + "; expected a finite number");
             }
-            return d;
+            return d == 0 ? 0.0 : d; // -0.0 and 0.0 are the same number to every store
         }
         if (value instanceof List && allowList) {
             List<?> list = (List<?>) value;

@@ -19,7 +19,9 @@ import java.util.Set;
  *   <li>search returns hits best first (highest score first; ties in any order), at most {@code topK}, all
  *       matching the filter and the minimum score;</li>
  *   <li>a filter naming a key no item ever written had is rejected (see {@link Filter});</li>
- *   <li>a query vector of the wrong dimension or with NaN is rejected with an {@link InvalidInputException}.</li>
+ *   <li>a query vector of the wrong dimension or with NaN is rejected with an {@link InvalidInputException};</li>
+ *   <li>a write is visible to {@link #get}, {@link #count} and {@link #search} when the write call returns (a
+ *       remote store may offer a weaker refresh policy as an option, and says so).</li>
  * </ul>
  *
  * <p>Thread-safety: implementations state theirs; the in-process ones shipped with mmrag are safe for

@@ -61,7 +61,10 @@ class ValueTypesTest {
         assertThatThrownBy(() -> Ids.check("a\nb")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("control character at index 1");
         assertThatThrownBy(() -> Ids.check("x".repeat(513))).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("513 characters");
+                .hasMessageContaining("513 UTF-8 bytes");
+        assertThat(Ids.check("é".repeat(256))).hasSize(256);
+        assertThatThrownBy(() -> Ids.check("é".repeat(257))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("514 UTF-8 bytes");
     }
 
     @Test

@@ -54,12 +54,14 @@ public final class ArchitectureRules {
 
     /**
      * @param modulePackage the module's package
-     * @param allowedPackages package prefixes it may use besides {@code java.*} and its own package
+     * @param allowedPackages package prefixes it may use besides the JDK's {@code java.*} and {@code javax.*} and its
+     *     own package
      * @return a rule that its classes depend on nothing else
      */
     public static ArchRule onlyDependsOn(String modulePackage, String... allowedPackages) {
         List<String> allowed = new ArrayList<>();
         allowed.add("java..");
+        allowed.add("javax..");
         allowed.add(modulePackage + "..");
         for (String p : allowedPackages) {
             allowed.add(p + "..");

@@ -32,7 +32,6 @@ import dev.mmrag.api.VectorStore;
 import dev.mmrag.api.Vectors;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,9 +78,9 @@ import org.elasticsearch.client.ResponseException;
  * index mapping shows; {@code minScore} is applied to the converted scores. Searches never return partial results:
  * when a shard cannot answer, the search fails with a {@link StoreException}.
  *
- * <p><b>Limits.</b> An id may have at most 512 bytes in UTF-8 (Elasticsearch's limit on {@code _id}); a longer one
- * is reported as a failed item. Strings longer than 8191 characters are stored and returned, but not indexed, so a
- * filter comparing with such a string is rejected. Negative zero in metadata is read back as {@code 0.0}. Search is
+ * <p><b>Limits.</b> Ids follow {@link Ids#check(String)}, whose 512-byte limit is Elasticsearch's own. Strings longer
+ * than 8191 characters are stored and returned, but not indexed, so a filter comparing with such a string is
+ * rejected. Search is
  * approximate: it explores {@code max(numCandidates, k)} candidates per shard (see {@link Builder#numCandidates(int)}),
  * where {@code k} is {@code topK}, or three times {@code topK} with {@link VectorIndexType#INT8_HNSW}.
  * {@link #count()} and {@link #search} see writes once they are refreshed (see {@link RefreshPolicy});
@@ -106,8 +105,6 @@ import org.elasticsearch.client.ResponseException;
  */
 public final class ElasticsearchVectorStore implements VectorStore {
 
-    /** Elasticsearch's limit on an {@code _id}, in UTF-8 bytes. */
-    static final int MAX_ID_BYTES = 512;
     /** Elasticsearch's limit on {@code num_candidates}. */
     static final int MAX_NUM_CANDIDATES = 10_000;
     /** How many more hits an int8 search fetches than asked for, to rescore with the float vectors. */
@@ -250,7 +247,6 @@ public final class ElasticsearchVectorStore implements VectorStore {
                     throw new InvalidInputException("record at index " + i + " is null");
                 }
                 Vectors.check("vector of item '" + record.id() + "'", record.vector(), dimension, metric);
-                checkIdLength(record.id());
                 valid.add(i);
             } catch (InvalidInputException e) {
                 failures.add(ItemFailure.of(record == null ? null : record.id(), i, e));
@@ -322,27 +318,13 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
     }
 
-    private static void checkIdLength(String id) {
-        int bytes = id.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > MAX_ID_BYTES) {
-            throw new InvalidInputException("id '" + id.substring(0, 40) + "...' has " + bytes
-                    + " bytes in UTF-8; Elasticsearch allows at most " + MAX_ID_BYTES);
-        }
-    }
-
-    private static boolean fitsElasticsearch(String id) {
-        return id.getBytes(StandardCharsets.UTF_8).length <= MAX_ID_BYTES;
-    }
-
     @Override
     public int delete(Collection<String> ids) {
         if (ids == null) {
             throw new InvalidInputException("ids must not be null");
         }
         ids.forEach(Ids::check);
-        // An id Elasticsearch cannot hold was never stored, so there is nothing to delete for it.
-        List<String> candidates = ids.stream().filter(ElasticsearchVectorStore::fitsElasticsearch)
-                .collect(Collectors.toList());
+        List<String> candidates = List.copyOf(ids);
         int deleted = 0;
         for (int start = 0; start < candidates.size(); start += bulkBatchSize) {
             List<String> batch = candidates.subList(start, Math.min(candidates.size(), start + bulkBatchSize));
@@ -368,9 +350,6 @@ public final class ElasticsearchVectorStore implements VectorStore {
     @Override
     public Optional<VectorRecord> get(String id) {
         Ids.check(id);
-        if (!fitsElasticsearch(id)) {
-            return Optional.empty();
-        }
         GetResponse<JsonData> response = read("get item '" + id + "'", () -> client.get(
                 g -> g.index(index).id(id).sourceIncludes(METADATA_AND_VECTOR), JsonData.class));
         if (!response.found()) {

@@ -23,7 +23,7 @@ class ArchitectureTest {
     @Test
     void usesOnlyTheJdkTheApiAndTheElasticsearchClient() {
         ArchitectureRules.onlyDependsOn(PACKAGE, ArchitectureRules.API, "co.elastic.clients", "org.elasticsearch.client",
-                "org.apache.http", "jakarta.json", "javax.net.ssl").check(classes);
+                "org.apache.http", "jakarta.json").check(classes);
     }
 
     @Test

@@ -374,20 +374,6 @@ class ElasticsearchVectorStoreIT {
     }
 
     @Test
-    void anIdLongerThanElasticsearchAllowsFailsAlone() {
-        ElasticsearchVectorStore store = newStore("long-ids");
-        String longId = "é".repeat(300); // 300 characters, 600 bytes in UTF-8
-        BatchResult result = store.upsert(List.of(VectorRecord.of(longId, vector(1)), VectorRecord.of("ok", vector(2))));
-        assertThat(result.failures()).singleElement().satisfies(f -> {
-            assertThat(f.index()).isZero();
-            assertThat(f.message()).contains("600 bytes").contains("at most 512");
-        });
-        assertThat(store.get(longId)).isEmpty();
-        assertThat(store.delete(List.of(longId))).isZero();
-        assertThat(store.count()).isEqualTo(1);
-    }
-
-    @Test
     void aHostThatIsDownIsSkipped() {
         ElasticsearchVectorStore store = track(ElasticsearchVectorStore.builder(TestNode.uniqueIndex("dead-host"), DIM)
                 .hosts("http://127.0.0.1:9", TestNode.url()).replicas(0).refreshPolicy(RefreshPolicy.IMMEDIATE)
