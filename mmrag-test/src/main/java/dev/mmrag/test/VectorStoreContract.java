@@ -235,9 +235,12 @@ public abstract class VectorStoreContract {
     }
 
     private void assertFilterMatchesReference(Filter filter) {
+        assertFilterMatchesReference(catalogue(), filter);
+    }
+
+    private void assertFilterMatchesReference(List<VectorRecord> records, Filter filter) {
         VectorStore store = store();
-        List<VectorRecord> records = catalogue();
-        store.upsert(records);
+        assertThat(store.upsert(records).hasFailures()).isFalse();
         float[] query = vector(777);
         List<SearchHit> hits = store.search(SearchRequest.builder(query, 100).filter(filter).build());
         List<String> expected = exactTop(records, query, Metric.COSINE, 100, r -> filter.matches(r.metadata()));
@@ -298,6 +301,51 @@ public abstract class VectorStoreContract {
         assertFilterMatchesReference(Filter.and(
                 Filter.or(Filter.eq("color", "red"), Filter.in("size", 1, 3)),
                 Filter.not(Filter.between("price", 20, 30))));
+    }
+
+    /** Awkward metadata: dotted keys, a key holding different types, big longs, lists of numbers. */
+    private static List<VectorRecord> awkward() {
+        return List.of(
+                new VectorRecord("a", vector(1), Map.of("size.eu", 42L, "size", "M", "n", 9_007_199_254_740_993L,
+                        "dims", List.of(10L, 20.5))),
+                new VectorRecord("b", vector(2), Map.of("size.eu", "42", "n", 1.0, "dims", List.of(5L))),
+                new VectorRecord("c", vector(3), Map.of("size.eu", 42.5, "n", 1L, "dims", List.of())));
+    }
+
+    @Test
+    void metadataRoundTripsWithItsExactTypes() {
+        VectorStore store = store();
+        List<VectorRecord> records = awkward();
+        store.upsert(records);
+        for (VectorRecord record : records) {
+            Map<String, Object> stored = store.get(record.id()).orElseThrow().metadata();
+            assertThat(stored).as("metadata of %s", record.id()).isEqualTo(record.metadata());
+            stored.forEach((key, value) -> assertThat(value).as("type of %s.%s", record.id(), key)
+                    .isExactlyInstanceOf(record.metadata().get(key).getClass()));
+        }
+        List<SearchHit> hits = store.search(SearchRequest.of(vector(1), 3));
+        assertThat(hits).allSatisfy(h -> assertThat(h.metadata()).isEqualTo(byId(records, h.id()).metadata()));
+    }
+
+    @Test
+    void filtersOnDottedKeysMixedTypesAndListsFollowTheReference() {
+        assertFilterMatchesReference(awkward(), Filter.eq("size.eu", 42));
+        assertFilterMatchesReference(awkward(), Filter.eq("size.eu", "42"));
+        assertFilterMatchesReference(awkward(), Filter.gt("size.eu", 42));
+        assertFilterMatchesReference(awkward(), Filter.eq("n", 1));
+        assertFilterMatchesReference(awkward(), Filter.eq("n", 9_007_199_254_740_993L));
+        assertFilterMatchesReference(awkward(), Filter.between("dims", 15, 25));
+        assertFilterMatchesReference(awkward(), Filter.ne("size", "M"));
+    }
+
+    @Test
+    void metadataKeysAreEveryKeyEverWritten() {
+        VectorStore store = store();
+        assertThat(store.metadataKeys()).isEmpty();
+        store.upsert(awkward());
+        store.delete(List.of("a"));
+        assertThat(store.metadataKeys()).containsExactlyInAnyOrder("size.eu", "size", "n", "dims");
+        assertThat(store.search(SearchRequest.builder(vector(1), 3).filter(Filter.eq("size", "M")).build())).isEmpty();
     }
 
     @Test
