@@ -52,15 +52,11 @@ final class JsonConfig {
      * @return its value, a positive integer
      */
     int positiveInt(String key) {
-        JsonElement value = require(key);
-        if (!isNumber(value)) {
-            throw invalid(key, value, "a positive integer");
+        int value = integer(key, require(key));
+        if (value < 1) {
+            throw invalid(key, json.get(key), "a positive integer");
         }
-        double number = value.getAsDouble();
-        if (number != Math.rint(number) || number < 1 || number > Integer.MAX_VALUE) {
-            throw invalid(key, value, "a positive integer");
-        }
-        return (int) number;
+        return value;
     }
 
     /**
@@ -70,6 +66,26 @@ final class JsonConfig {
      */
     int positiveInt(String key, int defaultValue) {
         return has(key) ? positiveInt(key) : defaultValue;
+    }
+
+    /**
+     * @param key a top-level key
+     * @param defaultValue the value when the key is absent
+     * @return its value, an integer
+     */
+    int integer(String key, int defaultValue) {
+        return has(key) ? integer(key, json.get(key)) : defaultValue;
+    }
+
+    private int integer(String key, JsonElement value) {
+        if (!isNumber(value)) {
+            throw invalid(key, value, "an integer");
+        }
+        double number = value.getAsDouble();
+        if (number != Math.rint(number) || Math.abs(number) > Integer.MAX_VALUE) {
+            throw invalid(key, value, "an integer");
+        }
+        return (int) number;
     }
 
     /**

@@ -64,7 +64,7 @@ record PreprocessorConfig(int shortestEdge, int cropHeight, int cropWidth, doubl
         if (!config.bool("do_convert_rgb", true)) {
             throw config.problem("do_convert_rgb", "is false; this encoder always converts images to RGB");
         }
-        double resample = config.number("resample", PIL_BICUBIC);
+        int resample = config.integer("resample", PIL_BICUBIC);
         if (resample != PIL_BICUBIC) {
             throw config.problem("resample", "is " + resample + "; only " + PIL_BICUBIC
                     + " (PIL bicubic, which CLIP uses) is supported");
