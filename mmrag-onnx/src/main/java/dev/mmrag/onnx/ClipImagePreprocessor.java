@@ -94,7 +94,9 @@ public final class ClipImagePreprocessor {
      * @throws InvalidInputException naming the image when it cannot be read or decoded, or is over the limit
      */
     public float[] preprocess(ImageContent image) {
-        return normalize(resizeAndCrop(decoder.decode(image)));
+        float[] values = new float[floatsPerImage()];
+        preprocess(image, FloatBuffer.wrap(values), 0);
+        return values;
     }
 
     /**
@@ -106,7 +108,7 @@ public final class ClipImagePreprocessor {
      * @throws InvalidInputException naming the image when it cannot be read or decoded, or is over the limit
      */
     public void preprocess(ImageContent image, FloatBuffer target, int index) {
-        target.put(index, preprocess(image));
+        normalize(resizeAndCrop(decoder.decode(image)), target, index);
     }
 
     /** @return the 8-bit RGB crop, 3 bytes a pixel, before rescaling and normalising */
@@ -117,17 +119,20 @@ public final class ClipImagePreprocessor {
         return PilBicubicResize.resizeAndCrop(image, resized[0], resized[1], left, top, width(), height());
     }
 
-    private float[] normalize(byte[] rgb) {
+    /** Rescales and normalises the interleaved RGB bytes into channel planes, straight into the target. */
+    private void normalize(byte[] rgb, FloatBuffer target, int index) {
         int plane = height() * width();
-        float[] values = new float[3 * plane];
+        if (index < 0 || index > target.capacity() - 3 * plane) {
+            throw new IndexOutOfBoundsException("an image of " + 3 * plane + " floats at " + index
+                    + " does not fit a buffer of " + target.capacity());
+        }
         for (int c = 0; c < 3; c++) {
             float[] table = lookupTable[c];
-            int o = c * plane;
+            int o = index + c * plane;
             for (int i = c; i < rgb.length; i += 3) {
-                values[o++] = table[rgb[i] & 0xFF];
+                target.put(o++, table[rgb[i] & 0xFF]);
             }
         }
-        return values;
     }
 
     /** @return the decoder, for the encoder's tests */
