@@ -111,16 +111,16 @@ public final class ClipImagePreprocessor {
         normalize(resizeAndCrop(decoder.decode(image)), target, index);
     }
 
-    /** @return the 8-bit RGB crop, 3 bytes a pixel, before rescaling and normalising */
-    byte[] resizeAndCrop(RgbImage image) {
+    /** @return the 8-bit RGB crop, 3 samples a pixel, before rescaling and normalising */
+    int[] resizeAndCrop(RgbImage image) {
         int[] resized = config.resizedSize(image.width(), image.height());
         int top = (resized[1] - height()) / 2;
         int left = (resized[0] - width()) / 2;
         return PilBicubicResize.resizeAndCrop(image, resized[0], resized[1], left, top, width(), height());
     }
 
-    /** Rescales and normalises the interleaved RGB bytes into channel planes, straight into the target. */
-    private void normalize(byte[] rgb, FloatBuffer target, int index) {
+    /** Rescales and normalises the interleaved RGB samples into channel planes, straight into the target. */
+    private void normalize(int[] rgb, FloatBuffer target, int index) {
         int plane = height() * width();
         if (index < 0 || index > target.capacity() - 3 * plane) {
             throw new IndexOutOfBoundsException("an image of " + 3 * plane + " floats at " + index
@@ -130,7 +130,7 @@ public final class ClipImagePreprocessor {
             float[] table = lookupTable[c];
             int o = index + c * plane;
             for (int i = c; i < rgb.length; i += 3) {
-                target.put(o++, table[rgb[i] & 0xFF]);
+                target.put(o++, table[rgb[i]]);
             }
         }
     }

@@ -45,9 +45,9 @@ final class PilBicubicResize {
      * @param top the first row of the crop window, in the resized image
      * @param cropWidth the width of the crop window
      * @param cropHeight the height of the crop window
-     * @return the crop window of the resized image, 3 bytes (R, G, B) a pixel, row after row
+     * @return the crop window of the resized image, 3 samples (R, G, B, each 0 to 255) a pixel, row after row
      */
-    static byte[] resizeAndCrop(RgbImage source, int outWidth, int outHeight, int left, int top, int cropWidth,
+    static int[] resizeAndCrop(RgbImage source, int outWidth, int outHeight, int left, int top, int cropWidth,
             int cropHeight) {
         if (left < 0 || top < 0 || left + cropWidth > outWidth || top + cropHeight > outHeight) {
             throw new IllegalArgumentException("crop " + cropWidth + "x" + cropHeight + " at (" + left + ", " + top
@@ -65,14 +65,11 @@ final class PilBicubicResize {
         } else {
             copyColumns(source, left, cropWidth, firstRow, rowCount, band);
         }
-        byte[] out = new byte[cropHeight * rowLength];
-        if (vertical) {
-            verticalPass(band, rowLength, firstRow, rows, out);
-        } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (byte) band[i];
-            }
+        if (!vertical) {
+            return band;
         }
+        int[] out = new int[cropHeight * rowLength];
+        verticalPass(band, rowLength, firstRow, rows, out);
         return out;
     }
 
@@ -147,7 +144,7 @@ final class PilBicubicResize {
     }
 
     /** Sums whole rows at a time: a simple loop over ints that the JIT compiles to vector instructions. */
-    private static void verticalPass(int[] band, int rowLength, int firstRow, Weights rows, byte[] out) {
+    private static void verticalPass(int[] band, int rowLength, int firstRow, Weights rows, int[] out) {
         int[] sums = new int[rowLength];
         for (int y = 0; y < rows.count; y++) {
             Arrays.fill(sums, HALF);
@@ -161,7 +158,7 @@ final class PilBicubicResize {
             }
             int o = y * rowLength;
             for (int i = 0; i < rowLength; i++) {
-                out[o + i] = (byte) clip8(sums[i]);
+                out[o + i] = clip8(sums[i]);
             }
         }
     }
