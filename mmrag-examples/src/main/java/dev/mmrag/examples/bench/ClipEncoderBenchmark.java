@@ -52,8 +52,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * </ol>
  *
  * <p>Usage: {@code ClipEncoderBenchmark [--repeats N] [--intra-op-threads N] [--preprocessing-threads N]
- * [--variant full|quantized] [--model DIR] [--catalog DIR]}. Defaults: 5 repeats (medians are reported), the
- * encoder's defaults for threads, the full-precision variant, and the bundled model and catalogue under
+ * [--spinning on|off] [--variant full|quantized] [--model DIR] [--catalog DIR]}. Defaults: 5 repeats (medians
+ * are reported), the encoder's defaults for threads and spinning (the baseline gets the same session options),
+ * the full-precision variant, and the bundled model and catalogue under
  * {@code assets/} of the working directory. The last line is
  * {@code RESULT images_per_s=.. texts_per_s=.. raw_ort_images_per_s=.. overhead_ratio=..} at batch 32.
  *
@@ -88,8 +89,9 @@ public final class ClipEncoderBenchmark {
                 System.getProperty("java.version"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf(Locale.ROOT, "  model %s, variant %s%n", options.model, options.variant);
-        System.out.printf(Locale.ROOT, "  ONNX Runtime intra-op threads %d, graph optimisation ALL, preprocessing "
-                + "threads %d%n", options.intraOpThreads, options.preprocessingThreads);
+        System.out.printf(Locale.ROOT, "  ONNX Runtime intra-op threads %d (spinning %s), graph optimisation ALL, "
+                + "preprocessing threads %d%n", options.intraOpThreads, options.spinning ? "on" : "off",
+                options.preprocessingThreads);
         System.out.printf(Locale.ROOT, "  %d catalogue JPEGs (%s), %d texts (catalogue descriptions)%n", images.size(),
                 options.catalog, texts.size());
         System.out.printf(Locale.ROOT, "  batch sizes %s; %d timed repeats after one warm-up, medians; ours and the "
@@ -124,10 +126,11 @@ public final class ClipEncoderBenchmark {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (ClipOnnxEncoder encoder = ClipOnnxEncoder.builder(options.model).variant(options.variant)
                         .batchSize(batch).intraOpThreads(options.intraOpThreads)
-                        .preprocessingThreads(options.preprocessingThreads).build();
+                        .preprocessingThreads(options.preprocessingThreads).intraOpSpinning(options.spinning).build();
                 OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
             sessionOptions.setIntraOpNumThreads(options.intraOpThreads);
             sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            sessionOptions.addConfigEntry("session.intra_op.allow_spinning", options.spinning ? "1" : "0");
             try (OrtSession session = environment.createSession(
                     options.model.resolve(options.variant.visionModel()).toString(), sessionOptions)) {
                 List<OnnxTensor> tensors = tensors(environment, pixels, batch, preprocessor);
@@ -274,14 +277,15 @@ public final class ClipEncoderBenchmark {
     }
 
     /** The command-line options. */
-    private record Options(int repeats, int intraOpThreads, int preprocessingThreads, ModelVariant variant,
-            Path model, Path catalog) {
+    private record Options(int repeats, int intraOpThreads, int preprocessingThreads, boolean spinning,
+            ModelVariant variant, Path model, Path catalog) {
 
         static Options parse(String[] args) {
             int processors = Runtime.getRuntime().availableProcessors();
             int repeats = 5;
             int intraOp = processors;
             int preprocessing = processors;
+            boolean spinning = true;
             ModelVariant variant = ModelVariant.FULL;
             Path model = Path.of("assets/models/mini-clip");
             Path catalog = Path.of("assets/data/style-catalog");
@@ -294,13 +298,18 @@ public final class ClipEncoderBenchmark {
                     case "--repeats" -> repeats = Integer.parseInt(value);
                     case "--intra-op-threads" -> intraOp = Integer.parseInt(value);
                     case "--preprocessing-threads" -> preprocessing = Integer.parseInt(value);
+                    case "--spinning" -> spinning = switch (value) {
+                        case "on" -> true;
+                        case "off" -> false;
+                        default -> throw new IllegalArgumentException("--spinning takes on or off, got " + value);
+                    };
                     case "--variant" -> variant = ModelVariant.valueOf(value.toUpperCase(Locale.ROOT));
                     case "--model" -> model = Path.of(value);
                     case "--catalog" -> catalog = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(repeats, intraOp, preprocessing, variant, model, catalog);
+            return new Options(repeats, intraOp, preprocessing, spinning, variant, model, catalog);
         }
     }
 }
