@@ -58,11 +58,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p><b>Images</b> are untrusted input: the format (JPEG, PNG, GIF, BMP, WebP) is detected from the bytes, the
  * width and height are read from the header and an image over the pixel limit is refused before decoding, and a
  * file that cannot be read or decoded gives an {@link InvalidInputException} naming it. Images are decoded and
- * preprocessed on a small thread pool, the next batch while the model runs the current one.
+ * preprocessed on a small thread pool, the next batch while the model runs the current one (the first batch of
+ * images is a quarter of the batch size, so that the model starts early). The sample values equal Pillow's
+ * byte for byte for JPEG, PNG, GIF and BMP; see {@link ClipImagePreprocessor}.
+ *
+ * <p>The DJL tokenizer binding would call an AWS telemetry endpoint when the tokenizer is created; unless the
+ * environment variable or system property {@code OPT_OUT_TRACKING} is already set, this class sets the system
+ * property {@code OPT_OUT_TRACKING=true} first, so that the encoder makes no network call.
  *
  * <p><b>Defaults</b> (see {@link Builder}): {@link ModelVariant#FULL}; both modalities; batches of
- * {@value #DEFAULT_BATCH_SIZE}; ONNX Runtime intra-op threads = the number of available processors; graph
- * optimisation {@link OptimizationLevel#ALL}; image preprocessing threads = the number of available processors;
+ * {@value #DEFAULT_BATCH_SIZE}; ONNX Runtime intra-op threads = the number of available processors, spinning
+ * as ONNX Runtime does by default; graph optimisation {@link OptimizationLevel#ALL}; image preprocessing threads = the number of available processors;
  * pixel limit {@value ClipImagePreprocessor#DEFAULT_MAX_PIXELS} (100 Mpx); outputs
  * {@value #DEFAULT_TEXT_OUTPUT} and {@value #DEFAULT_IMAGE_OUTPUT}; vectors L2-normalised.
  *
