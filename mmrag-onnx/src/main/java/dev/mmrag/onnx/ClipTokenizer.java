@@ -68,11 +68,6 @@ final class ClipTokenizer implements AutoCloseable {
         return new ClipTokenizer(tokenizer, maxLength, empty[empty.length - 1]);
     }
 
-    /** @return the most tokens a text keeps */
-    int maxLength() {
-        return maxLength;
-    }
-
     /** @return the id of the end token, which is also the padding id the reference uses */
     long endId() {
         return endId;
@@ -80,7 +75,7 @@ final class ClipTokenizer implements AutoCloseable {
 
     /**
      * @param text a text
-     * @return its token ids, at most {@link #maxLength()}, ending with the end token
+     * @return its token ids, at most the maximum length given at load, ending with the end token
      */
     Tokens tokenize(String text) {
         Encoding encoding = tokenizer.encode(text);

@@ -22,11 +22,6 @@ final class JsonConfig {
         this.json = json;
     }
 
-    /** @return the file this configuration was read from */
-    String file() {
-        return file;
-    }
-
     /**
      * @param key a top-level key
      * @return whether the key is present with a non-null value

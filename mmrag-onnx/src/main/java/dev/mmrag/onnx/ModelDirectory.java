@@ -49,11 +49,6 @@ final class ModelDirectory {
         }
     }
 
-    /** @return the directory's real path */
-    Path root() {
-        return root;
-    }
-
     /**
      * Resolves a file of the model.
      *

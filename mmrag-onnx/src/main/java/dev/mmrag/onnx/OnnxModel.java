@@ -89,11 +89,6 @@ final class OnnxModel implements AutoCloseable {
         return tensors;
     }
 
-    /** @return the file's name inside the model directory */
-    String name() {
-        return name;
-    }
-
     /** @return the declared inputs, by name, in declaration order */
     Map<String, TensorInfo> inputs() {
         return inputs;
