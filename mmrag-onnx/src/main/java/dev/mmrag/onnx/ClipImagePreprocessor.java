@@ -1,0 +1,147 @@
+package dev.mmrag.onnx;
+
+import dev.mmrag.api.ImageContent;
+import dev.mmrag.api.InvalidInputException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+
+/**
+ * Turns an image into the {@code pixel_values} a CLIP vision model takes, identical (up to JPEG decoder
+ * differences) to Hugging Face's {@code CLIPImageProcessor}: decode; convert to RGB as PIL does (alpha dropped,
+ * grey and palettes expanded); resize so the shortest edge is the configured size and the long edge
+ * {@code floor(size * long / short)}, with PIL's antialiased bicubic filter; center-crop (offset
+ * {@code floor((h - crop) / 2)}); rescale; normalise; lay out channels first ({@code [3, height, width]} floats).
+ *
+ * <p>The settings come from the model directory's {@code preprocessor_config.json} (see the Hugging Face
+ * documentation of {@code CLIPImageProcessor}; missing keys take its defaults). Untrusted images are handled as
+ * {@link ClipOnnxEncoder} describes: the format is detected from the bytes, and an image over the pixel limit
+ * (default {@value #DEFAULT_MAX_PIXELS} pixels, 100 Mpx) is refused before its pixels are decoded.
+ *
+ * <p>Only the part of the resized image that the crop keeps is computed, so a large photo costs little more than
+ * its decoding.
+ *
+ * <p>Thread-safety: immutable; safe for concurrent use.
+ */
+public final class ClipImagePreprocessor {
+
+    /** The default pixel limit: 100 megapixels. */
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+    private final PreprocessorConfig config;
+    private final ImageDecoder decoder;
+    private final float[][] lookupTable;
+
+    ClipImagePreprocessor(PreprocessorConfig config, long maxPixels) {
+        this.config = config;
+        this.decoder = new ImageDecoder(maxPixels);
+        this.lookupTable = config.lookupTable();
+    }
+
+    /**
+     * Reads the preprocessing of a model directory, with the default pixel limit.
+     *
+     * @param modelDirectory a directory holding {@code preprocessor_config.json}
+     * @return the preprocessor
+     * @throws InvalidInputException naming the file and setting when it is missing, invalid or unsupported
+     */
+    public static ClipImagePreprocessor fromModelDirectory(Path modelDirectory) {
+        return fromModelDirectory(modelDirectory, DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * Reads the preprocessing of a model directory.
+     *
+     * @param modelDirectory a directory holding {@code preprocessor_config.json}
+     * @param maxPixels the largest width x height accepted, positive
+     * @return the preprocessor
+     * @throws InvalidInputException naming the file and setting when it is missing, invalid or unsupported
+     */
+    public static ClipImagePreprocessor fromModelDirectory(Path modelDirectory, long maxPixels) {
+        checkMaxPixels(maxPixels);
+        ModelDirectory directory = ModelDirectory.open(modelDirectory);
+        return new ClipImagePreprocessor(PreprocessorConfig.from(directory.json(PreprocessorConfig.FILE)), maxPixels);
+    }
+
+    static void checkMaxPixels(long maxPixels) {
+        if (maxPixels < 1) {
+            throw new InvalidInputException("the pixel limit must be positive, got " + maxPixels);
+        }
+    }
+
+    /** @return the height of the output (the crop height) */
+    public int height() {
+        return config.cropHeight();
+    }
+
+    /** @return the width of the output (the crop width) */
+    public int width() {
+        return config.cropWidth();
+    }
+
+    /** @return the number of floats per image: {@code 3 * height() * width()} */
+    public int floatsPerImage() {
+        return 3 * height() * width();
+    }
+
+    /** @return the largest width x height accepted */
+    public long maxPixels() {
+        return decoder.maxPixels();
+    }
+
+    /**
+     * @param image the image
+     * @return its pixel values, {@code [3, height(), width()]} channels first
+     * @throws InvalidInputException naming the image when it cannot be read or decoded, or is over the limit
+     */
+    public float[] preprocess(ImageContent image) {
+        float[] values = new float[floatsPerImage()];
+        preprocess(image, FloatBuffer.wrap(values), 0);
+        return values;
+    }
+
+    /**
+     * Writes an image's pixel values into a buffer (for example one image of a batch tensor).
+     *
+     * @param image the image
+     * @param target the buffer; its position and limit are not used or changed
+     * @param index where the image's {@link #floatsPerImage()} floats start
+     * @throws InvalidInputException naming the image when it cannot be read or decoded, or is over the limit
+     */
+    public void preprocess(ImageContent image, FloatBuffer target, int index) {
+        normalize(resizeAndCrop(decoder.decode(image)), target, index);
+    }
+
+    /** @return the 8-bit RGB crop, 3 samples a pixel, before rescaling and normalising */
+    int[] resizeAndCrop(RgbImage image) {
+        int[] resized = config.resizedSize(image.width(), image.height());
+        int top = (resized[1] - height()) / 2;
+        int left = (resized[0] - width()) / 2;
+        return PilBicubicResize.resizeAndCrop(image, resized[0], resized[1], left, top, width(), height());
+    }
+
+    /** Rescales and normalises the interleaved RGB samples into channel planes, straight into the target. */
+    private void normalize(int[] rgb, FloatBuffer target, int index) {
+        int plane = height() * width();
+        if (index < 0 || index > target.capacity() - 3 * plane) {
+            throw new IndexOutOfBoundsException("an image of " + 3 * plane + " floats at " + index
+                    + " does not fit a buffer of " + target.capacity());
+        }
+        for (int c = 0; c < 3; c++) {
+            float[] table = lookupTable[c];
+            int o = index + c * plane;
+            for (int i = c; i < rgb.length; i += 3) {
+                target.put(o++, table[rgb[i]]);
+            }
+        }
+    }
+
+    /** @return the decoder, for the encoder's tests */
+    ImageDecoder decoder() {
+        return decoder;
+    }
+
+    @Override
+    public String toString() {
+        return "ClipImagePreprocessor[" + config + ", maxPixels=" + maxPixels() + "]";
+    }
+}
