@@ -58,7 +58,8 @@ import java.util.zip.CheckedOutputStream;
  * read by an {@link ObjectInputStream} behind an {@link ObjectInputFilter} that allows exactly the classes a
  * saved index contains (hnswlib's {@code HnswIndex}, the store's distance functions, comparator and item
  * serializers), no arrays, a graph depth of {@value #MAX_DEPTH} and {@value #MAX_REFERENCES} object
- * references; a stream naming any other class is refused before that class is loaded or any of its code runs.
+ * references; a stream naming any other class is refused before any of that class's code runs (the class is looked up,
+ * not initialised).
  *
  * <p>Thread-safety: stateless; callers keep the store from changing while it is written.
  */
@@ -78,7 +79,7 @@ final class StoreFile {
             EmbeddingDistances.SquaredEuclidean.class, EmbeddingDistances.Ascending.class,
             ItemCodec.IdSerializer.class, ItemCodec.ItemSerializer.class);
 
-    private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
+    private static final ObjectInputFilter ALLOW_LIST = ObjectInputFilter.Config.createFilter(
             "maxdepth=" + MAX_DEPTH + ";maxrefs=" + MAX_REFERENCES + ";maxarray=0;"
             + ALLOWED_CLASSES.stream().map(Class::getName).collect(Collectors.joining(";")) + ";!*");
 
@@ -319,13 +320,15 @@ final class StoreFile {
     private static HnswIndex<String, Embedding, HnswItem, Float> readIndex(Path path, InputStream payload)
             throws IOException {
         Object index;
+        RecordingFilter filter = new RecordingFilter();
         try (ObjectInputStream objects = new ObjectInputStream(payload)) {
-            objects.setObjectInputFilter(FILTER);
+            objects.setObjectInputFilter(filter);
             index = objects.readObject();
         } catch (InvalidClassException e) {
-            throw new StoreException("store file " + path + " was refused: it names a class outside the allowed "
-                    + "ones (" + e.getMessage() + "); allowed are " + ALLOWED_CLASSES.stream().map(Class::getName)
-                    .collect(Collectors.toList()), e);
+            throw new StoreException("store file " + path + " was refused: it contains " + filter.refused
+                    + "; allowed are the classes " + ALLOWED_CLASSES.stream().map(Class::getName)
+                    .collect(Collectors.toList()) + ", no arrays, a depth of " + MAX_DEPTH + " and "
+                    + MAX_REFERENCES + " references", e);
         } catch (ObjectStreamException | ClassNotFoundException | EOFException | RuntimeException e) {
             throw new StoreException("store file " + path + " is damaged: its index could not be read: " + e, e);
         }
@@ -338,6 +341,28 @@ final class StoreFile {
 
     private static StoreException corrupt(Path path, String why) {
         return new StoreException("store file " + path + " is damaged or truncated: " + why);
+    }
+
+    /** The allow-list, remembering what it refused so that the error can name it. */
+    private static final class RecordingFilter implements ObjectInputFilter {
+        private String refused = "something the filter refused";
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            Status status = ALLOW_LIST.checkInput(info);
+            if (status == Status.REJECTED) {
+                Class<?> type = info.serialClass();
+                if (type != null && type.isArray()) {
+                    refused = "an array (" + type.getComponentType().getName() + "[" + info.arrayLength() + "])";
+                } else if (type != null && !ALLOWED_CLASSES.contains(type)) {
+                    refused = "class " + type.getName();
+                } else {
+                    refused = "an object graph beyond the limits (depth " + info.depth() + ", references "
+                            + info.references() + ")";
+                }
+            }
+            return status;
+        }
     }
 
     /** Lets a reader see only the payload, so it cannot read into the trailer. */
