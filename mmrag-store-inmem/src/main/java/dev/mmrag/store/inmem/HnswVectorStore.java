@@ -49,7 +49,7 @@ import java.util.function.Predicate;
  * whenever it runs out.
  *
  * <p><b>Scores</b> are those of {@link Metric#score(float[], float[])}, computed in double precision for each hit
- * returned. The graph itself ranks with a float distance of the same order (see {@link EmbeddingDistances}),
+ * returned. The graph itself ranks with a float distance of the same order (see {@link ItemDistances}),
  * using the Java Vector API when the JVM has {@code jdk.incubator.vector} and plain loops otherwise; the
  * results are the same either way, only the speed differs.
  *
@@ -103,8 +103,8 @@ public final class HnswVectorStore implements VectorStore {
     private final int m;
     private final int efConstruction;
     private final double exactScanFraction;
-    private final DistanceFunction<Embedding, Float> distance;
-    private final HnswIndex<String, Embedding, HnswItem, Float> index;
+    private final DistanceFunction<HnswItem, Float> distance;
+    private final HnswIndex<String, HnswItem, HnswItem, Float> index;
     private final ConcurrentHashMap<String, HnswItem> items = new ConcurrentHashMap<>();
     private final Set<String> metadataKeys = ConcurrentHashMap.newKeySet();
     /** Held by upserts, deletes and saves: one at a time. */
@@ -115,7 +115,7 @@ public final class HnswVectorStore implements VectorStore {
     /** An upper bound of the graph nodes created so far, tombstones included; guarded by writeLock. */
     private long slotsUsed;
 
-    private HnswVectorStore(Builder builder, HnswIndex<String, Embedding, HnswItem, Float> index, long slotsUsed) {
+    private HnswVectorStore(Builder builder, HnswIndex<String, HnswItem, HnswItem, Float> index, long slotsUsed) {
         this.dimension = builder.dimension;
         this.metric = builder.metric;
         this.m = builder.m;
@@ -150,8 +150,8 @@ public final class HnswVectorStore implements VectorStore {
         }
         StoreFile.Contents contents = StoreFile.read(path);
         StoreFile.Header header = contents.header();
-        HnswIndex<String, Embedding, HnswItem, Float> index = contents.index();
-        Class<?> expectedDistance = EmbeddingDistances.of(header.metric()).getClass();
+        HnswIndex<String, HnswItem, HnswItem, Float> index = contents.index();
+        Class<?> expectedDistance = ItemDistances.of(header.metric()).getClass();
         if (index.getDimensions() != header.dimension() || index.getM() != header.m()
                 || index.getMaxItemCount() != header.capacity() || !index.isRemoveEnabled()
                 || index.getDistanceFunction().getClass() != expectedDistance) {
@@ -268,7 +268,7 @@ public final class HnswVectorStore implements VectorStore {
                 }
                 float[] vector = record.vector();
                 Vectors.check("vector of item '" + record.id() + "'", vector, dimension, metric);
-                valid.add(new HnswItem(record.id(), new Embedding(vector), record.metadata()));
+                valid.add(new HnswItem(record.id(), vector, record.metadata()));
                 positions.add(i);
             } catch (InvalidInputException e) {
                 failures.add(ItemFailure.of(record == null ? null : record.id(), i, e));
@@ -367,7 +367,7 @@ public final class HnswVectorStore implements VectorStore {
             filter.requireKnownKeys(metadataKeys);
         }
         Predicate<HnswItem> wanted = filter == null ? item -> true : item -> filter.matches(item.metadata());
-        List<HnswItem> nearest = nearest(new Embedding(query), request.topK(), wanted);
+        List<HnswItem> nearest = nearest(HnswItem.query(query), request.topK(), wanted);
         List<SearchHit> hits = new ArrayList<>(nearest.size());
         for (HnswItem item : nearest) {
             double score = metric.score(query, item.values());
@@ -385,7 +385,7 @@ public final class HnswVectorStore implements VectorStore {
      * widening the walk until {@code max(ef, topK)} wanted items are found, or from an exact scan (see the class
      * comment for when; also when the walk covered the whole graph and still found too few).
      */
-    private List<HnswItem> nearest(Embedding query, int topK, Predicate<HnswItem> wanted) {
+    private List<HnswItem> nearest(HnswItem query, int topK, Predicate<HnswItem> wanted) {
         int target = Math.max(ef, topK);
         int live = items.size();
         int width = target;
@@ -415,7 +415,7 @@ public final class HnswVectorStore implements VectorStore {
         }
     }
 
-    private List<SearchResult<HnswItem, Float>> walkGraph(Embedding query, int width) {
+    private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
         layoutLock.readLock().lock();
         try {
             return index.findNearest(query, width);
@@ -424,14 +424,14 @@ public final class HnswVectorStore implements VectorStore {
         }
     }
 
-    private List<HnswItem> exactScan(Embedding query, int topK, Predicate<HnswItem> wanted) {
+    private List<HnswItem> exactScan(HnswItem query, int topK, Predicate<HnswItem> wanted) {
         Comparator<Candidate> farthestFirst = Comparator.comparingDouble(Candidate::distance).reversed();
         PriorityQueue<Candidate> best = new PriorityQueue<>(topK + 1, farthestFirst);
         for (HnswItem item : items.values()) {
             if (!wanted.test(item)) {
                 continue;
             }
-            float d = distance.distance(query, item.vector());
+            float d = distance.distance(query, item);
             if (best.size() < topK) {
                 best.add(new Candidate(item, d));
             } else if (d < best.peek().distance()) {
@@ -563,8 +563,8 @@ public final class HnswVectorStore implements VectorStore {
 
         /** @return a new, empty store */
         public HnswVectorStore build() {
-            HnswIndex<String, Embedding, HnswItem, Float> index = HnswIndex
-                    .newBuilder(dimension, EmbeddingDistances.of(metric), new EmbeddingDistances.Ascending(),
+            HnswIndex<String, HnswItem, HnswItem, Float> index = HnswIndex
+                    .newBuilder(dimension, ItemDistances.of(metric), new ItemDistances.Ascending(),
                             initialCapacity)
                     .withM(m).withEfConstruction(efConstruction).withEf(1).withRemoveEnabled()
                     .<String, HnswItem>withCustomSerializers(new ItemCodec.IdSerializer(), new ItemCodec.ItemSerializer())

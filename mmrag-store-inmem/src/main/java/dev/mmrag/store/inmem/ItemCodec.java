@@ -93,7 +93,7 @@ final class ItemCodec {
                 raw.put(key, readValue(in, true));
             }
             try {
-                return new HnswItem(id, new Embedding(values), Metadata.copyOf(raw));
+                return new HnswItem(id, values, Metadata.copyOf(raw));
             } catch (InvalidInputException e) {
                 throw invalid("item '" + id + "' has invalid metadata: " + e.getMessage(), e);
             }

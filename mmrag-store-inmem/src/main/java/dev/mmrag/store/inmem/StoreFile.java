@@ -75,8 +75,8 @@ final class StoreFile {
 
     /** Every class a saved index contains; the filter refuses all others. */
     private static final List<Class<?>> ALLOWED_CLASSES = List.of(HnswIndex.class,
-            EmbeddingDistances.Cosine.class, EmbeddingDistances.InnerProduct.class,
-            EmbeddingDistances.SquaredEuclidean.class, EmbeddingDistances.Ascending.class,
+            ItemDistances.Cosine.class, ItemDistances.InnerProduct.class,
+            ItemDistances.SquaredEuclidean.class, ItemDistances.Ascending.class,
             ItemCodec.IdSerializer.class, ItemCodec.ItemSerializer.class);
 
     private static final ObjectInputFilter ALLOW_LIST = ObjectInputFilter.Config.createFilter(
@@ -108,7 +108,7 @@ final class StoreFile {
      * @param header the parameters
      * @param index the graph with its items
      */
-    record Contents(Header header, HnswIndex<String, Embedding, HnswItem, Float> index) {
+    record Contents(Header header, HnswIndex<String, HnswItem, HnswItem, Float> index) {
     }
 
     /**
@@ -119,7 +119,7 @@ final class StoreFile {
      * @param index the graph; must not change while it is written
      * @throws IOException when writing fails; the target is then unchanged
      */
-    static void write(Path target, Header header, HnswIndex<String, Embedding, HnswItem, Float> index)
+    static void write(Path target, Header header, HnswIndex<String, HnswItem, HnswItem, Float> index)
             throws IOException {
         write(target, header, out -> {
             ObjectOutputStream objects = new ObjectOutputStream(out);
@@ -317,7 +317,7 @@ final class StoreFile {
     }
 
     @SuppressWarnings("unchecked")
-    private static HnswIndex<String, Embedding, HnswItem, Float> readIndex(Path path, InputStream payload)
+    private static HnswIndex<String, HnswItem, HnswItem, Float> readIndex(Path path, InputStream payload)
             throws IOException {
         Object index;
         RecordingFilter filter = new RecordingFilter();
@@ -336,7 +336,7 @@ final class StoreFile {
             throw corrupt(path, "its payload is " + (index == null ? "null" : "a " + index.getClass().getName())
                     + ", not an HNSW index");
         }
-        return (HnswIndex<String, Embedding, HnswItem, Float>) index;
+        return (HnswIndex<String, HnswItem, HnswItem, Float>) index;
     }
 
     private static StoreException corrupt(Path path, String why) {

@@ -20,16 +20,16 @@ import java.util.Comparator;
  *
  * <p>Thread-safety: stateless.
  */
-final class EmbeddingDistances {
+final class ItemDistances {
 
-    private EmbeddingDistances() {
+    private ItemDistances() {
     }
 
     /**
      * @param metric a metric
      * @return its distance function
      */
-    static DistanceFunction<Embedding, Float> of(Metric metric) {
+    static DistanceFunction<HnswItem, Float> of(Metric metric) {
         switch (metric) {
             case COSINE:
                 return new Cosine();
@@ -43,32 +43,32 @@ final class EmbeddingDistances {
     }
 
     /** Cosine distance. */
-    static final class Cosine implements DistanceFunction<Embedding, Float> {
+    static final class Cosine implements DistanceFunction<HnswItem, Float> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Float distance(Embedding a, Embedding b) {
-            return 1f - VectorKernel.INSTANCE.dot(a.values, b.values) * a.inverseNorm * b.inverseNorm;
+        public Float distance(HnswItem a, HnswItem b) {
+            return 1f - VectorKernel.INSTANCE.dot(a.values(), b.values()) * a.inverseNorm() * b.inverseNorm();
         }
     }
 
     /** Negated inner product. */
-    static final class InnerProduct implements DistanceFunction<Embedding, Float> {
+    static final class InnerProduct implements DistanceFunction<HnswItem, Float> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Float distance(Embedding a, Embedding b) {
-            return -VectorKernel.INSTANCE.dot(a.values, b.values);
+        public Float distance(HnswItem a, HnswItem b) {
+            return -VectorKernel.INSTANCE.dot(a.values(), b.values());
         }
     }
 
     /** Squared Euclidean distance. */
-    static final class SquaredEuclidean implements DistanceFunction<Embedding, Float> {
+    static final class SquaredEuclidean implements DistanceFunction<HnswItem, Float> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Float distance(Embedding a, Embedding b) {
-            return VectorKernel.INSTANCE.squaredDistance(a.values, b.values);
+        public Float distance(HnswItem a, HnswItem b) {
+            return VectorKernel.INSTANCE.squaredDistance(a.values(), b.values());
         }
     }
 
