@@ -72,8 +72,8 @@ import java.util.function.Predicate;
  * <p><b>Persistence</b>: {@link #save(Path)} writes crash-safely and {@link #load(Path)} reads only files that
  * pass a checksum and an allow-list of classes; see {@link StoreFile} for the format.
  *
- * <p><b>Thread-safety</b>: safe for concurrent use. Searches, gets and saves run in parallel with everything
- * except the short moment in which the graph grows its capacity. Writes (upserts and deletes) are applied one
+ * <p><b>Thread-safety</b>: safe for concurrent use. Searches and gets run in parallel with each other, with writes
+ * and with saves; they pause only for the short moment in which the graph grows its capacity. Writes (upserts and deletes) are applied one
  * batch at a time, in the order they take the write lock; each item becomes visible to searches whole, never in
  * part (a graph node holds an immutable item: id, vector and metadata together). While an id is being replaced, a
  * search may for an instant find neither its old nor its new record, never both. A save waits for the running
@@ -140,7 +140,8 @@ public final class HnswVectorStore implements VectorStore {
      * Loads a store saved with {@link #save(Path)}. The file is verified before it is parsed (see {@link StoreFile}).
      *
      * @param path the file
-     * @return the store, with the parameters it was saved with
+     * @return the store, with the parameters it was saved with (the exact-scan fraction is not saved; the loaded
+     *     store has the default)
      * @throws StoreException naming the problem when the file is missing, of another format or version, truncated,
      *     damaged, or names a class outside the allow-list
      */
@@ -237,7 +238,10 @@ public final class HnswVectorStore implements VectorStore {
         this.ef = checkEf(ef);
     }
 
-    /** @return how many nodes the graph holds, the stored items and the tombstones of deleted or replaced ones */
+    /**
+     * @return how many nodes the graph holds: the stored items and the tombstones of deleted or replaced ones (an
+     *     upper bound: an upsert that leaves a vector unchanged updates its node in place, and is counted too)
+     */
     public long graphNodes() {
         writeLock.lock();
         try {
