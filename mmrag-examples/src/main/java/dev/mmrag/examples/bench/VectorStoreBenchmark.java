@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Builds and queries, in one run and on the same seeded clustered vectors (cosine similarity, 1 thread):
@@ -55,8 +56,9 @@ import java.util.function.Function;
  *   -cp "mmrag-examples/target/classes:$(cat mmrag-examples/target/classpath.txt)" \
  *   dev.mmrag.examples.bench.VectorStoreBenchmark --n 100000 --dim 512
  * </pre>
- * Queries are extra vectors from the same clusters, never stored. Every HNSW point is warmed up with two passes over
- * the queries before it is timed. Heap bytes per vector are the growth of the used heap after full garbage
+ * Queries are extra vectors from the same clusters, never stored. Both HNSW variants are built first; then at each
+ * ef each is warmed up with two passes over the queries and timed in 3 rounds that alternate between them, and its
+ * best round counts (the machine is shared and its load changes over a run). Heap bytes per vector are the growth of the used heap after full garbage
  * collections, divided by n: the store's own copy of the vectors, its graph and its index structures.
  *
  * <p>Thread-safety: a program, single-threaded.
@@ -65,6 +67,7 @@ public final class VectorStoreBenchmark {
 
     private static final int K = 10;
     private static final double RECALL_TARGET = 0.95;
+    private static final int ROUNDS = 3;
 
     private final int n;
     private final int dim;
@@ -127,9 +130,17 @@ public final class VectorStoreBenchmark {
         folder = Files.createTempDirectory("mmrag-bench");
 
         Linear exact = runExact();
-        Curve hnsw = skip.contains("hnsw") ? null : runHnswStore();
-        Curve hnswlib = skip.contains("hnswlib") ? null : runHnswlib();
+        List<Variant> variants = new ArrayList<>();
+        if (!skip.contains("hnsw")) {
+            variants.add(buildHnswStore());
+        }
+        if (!skip.contains("hnswlib")) {
+            variants.add(buildHnswlib());
+        }
+        List<Curve> curves = sweep(variants);
         Linear l4j = skip.contains("l4j") ? null : runLangChain4j();
+        Curve hnsw = skip.contains("hnsw") ? null : curves.get(0);
+        Curve hnswlib = skip.contains("hnswlib") ? null : curves.get(curves.size() - 1);
 
         System.out.println();
         if (hnsw != null && hnswlib != null) {
@@ -169,7 +180,7 @@ public final class VectorStoreBenchmark {
         return new Linear(qps);
     }
 
-    private Curve runHnswStore() throws IOException {
+    private Variant buildHnswStore() throws IOException {
         long heapBefore = usedHeap();
         long start = System.nanoTime();
         HnswVectorStore store = HnswVectorStore.builder(dim, Metric.COSINE).m(m).efConstruction(efConstruction)
@@ -179,11 +190,6 @@ public final class VectorStoreBenchmark {
         double bytesPerVector = (usedHeap() - heapBefore) / (double) n;
         System.out.printf(Locale.ROOT, "%n[hnsw] HnswVectorStore (kernel %s): build %.2f s, %.0f heap bytes/vector%n",
                 HnswVectorStore.kernelName(), buildSeconds, bytesPerVector);
-        Curve curve = new Curve(bytesPerVector);
-        for (int ef : efs) {
-            store.setEf(ef);
-            curve.add(ef, measure(q -> ids(store.search(SearchRequest.of(q, K)))));
-        }
         Path file = folder.resolve("store.hnsw");
         long saveStart = System.nanoTime();
         store.save(file);
@@ -194,10 +200,11 @@ public final class VectorStoreBenchmark {
         System.out.printf(Locale.ROOT, "  save %.2f s, load %.2f s, file %d MiB, %d items loaded%n", saveSeconds,
                 loadSeconds, Files.size(file) >> 20, loaded.count());
         Files.delete(file);
-        return curve;
+        return new Variant("HnswVectorStore", store::setEf, q -> ids(store.search(SearchRequest.of(q, K))),
+                bytesPerVector);
     }
 
-    private Curve runHnswlib() throws IOException {
+    private Variant buildHnswlib() throws IOException {
         long heapBefore = usedHeap();
         long start = System.nanoTime();
         HnswIndex<String, float[], PlainItem, Float> index = HnswIndex
@@ -210,17 +217,6 @@ public final class VectorStoreBenchmark {
         double bytesPerVector = (usedHeap() - heapBefore) / (double) n;
         System.out.printf(Locale.ROOT, "%n[hnswlib] hnswlib-java HnswIndex, FLOAT_COSINE_DISTANCE: build %.2f s, %.0f heap "
                 + "bytes/vector%n", buildSeconds, bytesPerVector);
-        Curve curve = new Curve(bytesPerVector);
-        for (int ef : efs) {
-            index.setEf(ef);
-            curve.add(ef, measure(q -> {
-                List<String> ids = new ArrayList<>(K);
-                for (SearchResult<PlainItem, Float> r : index.findNearest(q, K)) {
-                    ids.add(r.item().id());
-                }
-                return ids;
-            }));
-        }
         Path file = folder.resolve("hnswlib.bin");
         long saveStart = System.nanoTime();
         index.save(file);
@@ -231,7 +227,54 @@ public final class VectorStoreBenchmark {
         System.out.printf(Locale.ROOT, "  save %.2f s, load %.2f s (Java serialization, no checks), file %d MiB, "
                 + "%d items loaded%n", saveSeconds, loadSeconds, Files.size(file) >> 20, loaded.size());
         Files.delete(file);
-        return curve;
+        return new Variant("hnswlib-direct", index::setEf, q -> {
+            List<String> ids = new ArrayList<>(K);
+            for (SearchResult<PlainItem, Float> r : index.findNearest(q, K)) {
+                ids.add(r.item().id());
+            }
+            return ids;
+        }, bytesPerVector);
+    }
+
+    /**
+     * Measures every variant at every ef. At each ef, every variant is warmed up, then timed in {@value #ROUNDS}
+     * rounds that alternate between the variants, and its best round counts: the machine's load changes over a run,
+     * and alternating exposes the variants to the same load.
+     */
+    private List<Curve> sweep(List<Variant> variants) {
+        System.out.printf(Locale.ROOT, "%nef sweep (queries/s: best of %d alternating rounds of %d queries):%n", ROUNDS,
+                queries);
+        List<Curve> curves = new ArrayList<>();
+        for (Variant variant : variants) {
+            curves.add(new Curve(variant.bytesPerVector()));
+        }
+        for (int ef : efs) {
+            for (Variant variant : variants) {
+                variant.setEf().accept(ef);
+                timedPass(variant.search());
+                timedPass(variant.search());
+            }
+            Point[] best = new Point[variants.size()];
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int v = 0; v < variants.size(); v++) {
+                    Point point = timedPass(variants.get(v).search());
+                    if (best[v] == null || point.qps > best[v].qps) {
+                        best[v] = point;
+                    }
+                }
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  ef=%-4d", ef));
+            for (int v = 0; v < variants.size(); v++) {
+                curves.get(v).add(best[v]);
+                line.append(String.format(Locale.ROOT, "  %s recall@10 %.4f %9.1f q/s", variants.get(v).label(),
+                        best[v].recall, best[v].qps));
+            }
+            if (variants.size() == 2) {
+                line.append(String.format(Locale.ROOT, "  ratio %.2fx", best[0].qps / best[1].qps));
+            }
+            System.out.println(line);
+        }
+        return curves;
     }
 
     private Linear runLangChain4j() throws IOException {
@@ -288,13 +331,8 @@ public final class VectorStoreBenchmark {
         }
     }
 
-    /** Two warm-up passes (so the JIT has compiled the search), then a timed pass over all queries. */
-    private Point measure(Function<float[], List<String>> search) {
-        for (int pass = 0; pass < 2; pass++) {
-            for (float[] q : queryVectors) {
-                search.apply(q);
-            }
-        }
+    /** One timed pass over all queries. */
+    private Point timedPass(Function<float[], List<String>> search) {
         List<List<String>> found = new ArrayList<>(queries);
         long start = System.nanoTime();
         for (float[] q : queryVectors) {
@@ -358,20 +396,22 @@ public final class VectorStoreBenchmark {
     private record Linear(double qps) {
     }
 
-    /** The ef sweep of an HNSW variant; prints each point as it comes. */
+    /** An HNSW variant, built and ready to query. */
+    private record Variant(String label, IntConsumer setEf, Function<float[], List<String>> search,
+            double bytesPerVector) {
+    }
+
+    /** The ef sweep of an HNSW variant. */
     private static final class Curve {
         final double bytesPerVector;
-        final List<Integer> efs = new ArrayList<>();
         final List<Point> points = new ArrayList<>();
 
         Curve(double bytesPerVector) {
             this.bytesPerVector = bytesPerVector;
         }
 
-        void add(int ef, Point point) {
-            efs.add(ef);
+        void add(Point point) {
             points.add(point);
-            System.out.printf(Locale.ROOT, "  ef=%-4d recall@10 %.4f  %9.1f queries/s%n", ef, point.recall, point.qps);
         }
 
         /** The point at the smallest ef reaching the recall target, or the last one. */
