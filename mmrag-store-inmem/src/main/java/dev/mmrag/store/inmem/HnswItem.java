@@ -1,0 +1,94 @@
+package dev.mmrag.store.inmem;
+
+import com.github.jelmerk.hnswlib.core.Item;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * What one graph node holds: the id, the vector and the metadata of a record, together, so that whoever reads a
+ * node sees a whole record (a record is never written in parts). A query is an item without id and metadata.
+ *
+ * <p>The item is also its own vector type for hnswlib ({@link #vector()} returns {@code this}): a distance then
+ * reaches the components in two hops from the graph node (node, item, array) instead of three, which matters
+ * because a search is bound by memory latency. The inverse of the vector's length is computed once, so a cosine
+ * distance costs one inner product instead of three sums. For the same reason equality is by vector components
+ * only: hnswlib compares vectors with it to update an item in place when its vector did not change.
+ *
+ * <p>It is {@code Serializable} only because hnswlib's {@link Item} is; the store writes items with
+ * {@link ItemCodec}, never with Java serialization.
+ *
+ * <p>Thread-safety: immutable; the array is never handed out to callers of the store or changed.
+ */
+final class HnswItem implements Item<String, HnswItem> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String id;
+    private final float[] values;
+    private final float inverseNorm;
+    private final Map<String, Object> metadata;
+
+    /**
+     * @param id the checked id, or null for a query
+     * @param values the components; the caller gives up the array
+     * @param metadata the normalised, immutable metadata
+     */
+    HnswItem(String id, float[] values, Map<String, Object> metadata) {
+        this.id = id;
+        this.values = values;
+        double sum = 0;
+        for (float v : values) {
+            sum += (double) v * v;
+        }
+        this.inverseNorm = sum == 0 ? 0f : (float) (1.0 / Math.sqrt(sum));
+        this.metadata = metadata;
+    }
+
+    /**
+     * @param values the query vector; the caller gives up the array
+     * @return a query: an item without id and metadata
+     */
+    static HnswItem query(float[] values) {
+        return new HnswItem(null, values, Map.of());
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public HnswItem vector() {
+        return this;
+    }
+
+    @Override
+    public int dimensions() {
+        return values.length;
+    }
+
+    /** @return the metadata, immutable */
+    Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    /** @return the components, not copied: callers must not change them */
+    float[] values() {
+        return values;
+    }
+
+    /** @return 1 / the Euclidean length of the vector, or 0 for a zero vector */
+    float inverseNorm() {
+        return inverseNorm;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HnswItem && Arrays.equals(values, ((HnswItem) o).values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(values);
+    }
+}

@@ -1,0 +1,579 @@
+package dev.mmrag.store.inmem;
+
+import com.github.jelmerk.hnswlib.core.DistanceFunction;
+import com.github.jelmerk.hnswlib.core.SearchResult;
+import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import dev.mmrag.api.BatchResult;
+import dev.mmrag.api.Filter;
+import dev.mmrag.api.Ids;
+import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.ItemFailure;
+import dev.mmrag.api.Metric;
+import dev.mmrag.api.SearchHit;
+import dev.mmrag.api.SearchRequest;
+import dev.mmrag.api.StoreException;
+import dev.mmrag.api.VectorRecord;
+import dev.mmrag.api.VectorStore;
+import dev.mmrag.api.Vectors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+
+/**
+ * An in-memory {@link VectorStore} that finds nearest neighbours approximately, in a hierarchical navigable
+ * small world (HNSW) graph built by hnswlib-java, and can be saved to and loaded from a file.
+ *
+ * <pre>{@code
+ * HnswVectorStore store = HnswVectorStore.builder(512, Metric.COSINE).build();
+ * store.upsert(List.of(new VectorRecord("sku-1", vector, Map.of("color", "red"))));
+ * List<SearchHit> hits = store.search(SearchRequest.builder(query, 10).filter(Filter.eq("color", "red")).build());
+ * store.save(Path.of("catalog.hnsw"));
+ * HnswVectorStore again = HnswVectorStore.load(Path.of("catalog.hnsw"));
+ * }</pre>
+ *
+ * <p><b>Parameters</b> (see {@link Builder}): the dimension and the metric are fixed when the store is built;
+ * {@code m} (default {@value #DEFAULT_M}) and {@code efConstruction} (default {@value #DEFAULT_EF_CONSTRUCTION})
+ * shape the graph; {@code ef} (default {@value #DEFAULT_EF}) is the search width and can be changed at any time
+ * with {@link #setEf(int)}; the initial capacity (default {@value #DEFAULT_INITIAL_CAPACITY} graph nodes) doubles
+ * whenever it runs out.
+ *
+ * <p><b>Scores</b> are those of {@link Metric#score(float[], float[])}, computed in double precision for each hit
+ * returned. The graph itself ranks with a float distance of the same order (see {@link ItemDistances}),
+ * using the Java Vector API when the JVM has {@code jdk.incubator.vector} and plain loops otherwise; the
+ * results are the same either way, only the speed differs.
+ *
+ * <p><b>Search</b> walks the graph with a width of {@code max(ef, topK)} and keeps the items that match the
+ * request's filter. When fewer than {@code max(ef, topK)} of the items found match, it estimates the share of
+ * matching items from what it found and searches again, wider, so that about {@code max(ef, topK)} matching items
+ * are found (a filtered query thus has the same recall as an unfiltered one). When the width that needs
+ * exceeds the {@linkplain Builder#exactScanFraction(double) exact-scan fraction} of the stored items (default
+ * {@value #DEFAULT_EXACT_SCAN_FRACTION}, 1/16), or nothing found matches, or a walk as wide
+ * as the store still found too few, it instead compares the query with
+ * every stored item that matches the filter: exact, and for a selective filter cheaper than a graph walk that
+ * would visit most of the graph anyway (a search of width {@code w} computes some 10 to 20 times {@code w}
+ * distances). For the same reason a store of at most {@code 16 * max(ef, topK)} items is always scanned.
+ *
+ * <p><b>Updates and deletes.</b> An upsert of an existing id replaces the record; a delete frees the id for reuse.
+ * hnswlib keeps a deleted or replaced item's graph node as a tombstone that searches pass through but never
+ * return, so the memory of tombstones is not reclaimed until the store is rebuilt; {@link #graphNodes()} tells
+ * how many nodes the graph holds.
+ *
+ * <p><b>Persistence</b>: {@link #save(Path)} writes crash-safely and {@link #load(Path)} reads only files that
+ * pass a checksum and an allow-list of classes; see {@link StoreFile} for the format.
+ *
+ * <p><b>Thread-safety</b>: safe for concurrent use. Searches and gets run in parallel with each other, with writes
+ * and with saves; they pause only for the short moment in which the graph grows its capacity. Writes (upserts and deletes) are applied one
+ * batch at a time, in the order they take the write lock; each item becomes visible to searches whole, never in
+ * part (a graph node holds an immutable item: id, vector and metadata together). While an id is being replaced, a
+ * search may for an instant find neither its old nor its new record, never both. A save waits for the running
+ * write and holds back the next ones until the file is written.
+ * Writes are serialized because hnswlib 1.2.1 pools one visited-set per processor and can deadlock when more
+ * threads than processors insert at once.
+ */
+public final class HnswVectorStore implements VectorStore {
+
+    /** Default number of graph neighbours per node and layer (twice that on the bottom layer). */
+    public static final int DEFAULT_M = 16;
+    /** Default width of the search that places a new node. */
+    public static final int DEFAULT_EF_CONSTRUCTION = 200;
+    /** Default search width. */
+    public static final int DEFAULT_EF = 64;
+    /** Default initial capacity, in graph nodes. */
+    public static final int DEFAULT_INITIAL_CAPACITY = 1024;
+    /** Default share of the stored items above which a search scans exactly instead of widening the graph walk. */
+    public static final double DEFAULT_EXACT_SCAN_FRACTION = 0.0625;
+    /** The largest dimension a store can have. */
+    public static final int MAX_DIMENSION = ItemCodec.MAX_DIMENSION;
+
+    private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
+
+    private final int dimension;
+    private final Metric metric;
+    private final int m;
+    private final int efConstruction;
+    private final double exactScanFraction;
+    private final DistanceFunction<HnswItem, Float> distance;
+    private final HnswIndex<String, HnswItem, HnswItem, Float> index;
+    private final ConcurrentHashMap<String, HnswItem> items = new ConcurrentHashMap<>();
+    private final Set<String> metadataKeys = ConcurrentHashMap.newKeySet();
+    /** Held by upserts, deletes and saves: one at a time. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Read-held by every graph search, write-held while the graph grows its capacity. */
+    private final ReentrantReadWriteLock layoutLock = new ReentrantReadWriteLock();
+    private volatile int ef;
+    /** An upper bound of the graph nodes created so far, tombstones included; guarded by writeLock. */
+    private long slotsUsed;
+
+    private HnswVectorStore(Builder builder, HnswIndex<String, HnswItem, HnswItem, Float> index, long slotsUsed) {
+        this.dimension = builder.dimension;
+        this.metric = builder.metric;
+        this.m = builder.m;
+        this.efConstruction = builder.efConstruction;
+        this.ef = builder.ef;
+        this.exactScanFraction = builder.exactScanFraction;
+        this.distance = index.getDistanceFunction();
+        this.index = index;
+        this.slotsUsed = slotsUsed;
+    }
+
+    /**
+     * @param dimension the dimension of every vector, 1 to {@value #MAX_DIMENSION}
+     * @param metric how vectors are compared
+     * @return a builder with the defaults listed in {@link Builder}
+     */
+    public static Builder builder(int dimension, Metric metric) {
+        return new Builder(dimension, metric);
+    }
+
+    /**
+     * Loads a store saved with {@link #save(Path)}. The file is verified before it is parsed (see {@link StoreFile}).
+     *
+     * @param path the file
+     * @return the store, with the parameters it was saved with (the exact-scan fraction is not saved; the loaded
+     *     store has the default)
+     * @throws StoreException naming the problem when the file is missing, of another format or version, truncated,
+     *     damaged, or names a class outside the allow-list
+     */
+    public static HnswVectorStore load(Path path) {
+        if (path == null) {
+            throw new InvalidInputException("path must not be null");
+        }
+        StoreFile.Contents contents = StoreFile.read(path);
+        StoreFile.Header header = contents.header();
+        HnswIndex<String, HnswItem, HnswItem, Float> index = contents.index();
+        Class<?> expectedDistance = ItemDistances.of(header.metric()).getClass();
+        if (index.getDimensions() != header.dimension() || index.getM() != header.m()
+                || index.getMaxItemCount() != header.capacity() || !index.isRemoveEnabled()
+                || index.getDistanceFunction().getClass() != expectedDistance) {
+            throw new StoreException("store file " + path + " is inconsistent: its graph (dimension "
+                    + index.getDimensions() + ", m " + index.getM() + ", capacity " + index.getMaxItemCount()
+                    + ", distance " + index.getDistanceFunction().getClass().getSimpleName()
+                    + ") does not match its header " + header);
+        }
+        Builder builder = new Builder(header.dimension(), header.metric()).m(header.m())
+                .efConstruction(header.efConstruction()).ef(header.ef());
+        HnswVectorStore store = new HnswVectorStore(builder, index, header.slotsUsed());
+        for (HnswItem item : index.items()) {
+            if (item.dimensions() != header.dimension()) {
+                throw new StoreException("store file " + path + " is inconsistent: item '" + item.id()
+                        + "' has dimension " + item.dimensions() + ", expected " + header.dimension());
+            }
+            store.items.put(item.id(), item);
+            store.metadataKeys.addAll(item.metadata().keySet());
+        }
+        if (store.items.size() != header.count()) {
+            throw new StoreException("store file " + path + " is inconsistent: it holds " + store.items.size()
+                    + " items, its header says " + header.count());
+        }
+        return store;
+    }
+
+    /**
+     * Saves the store crash-safely: to a temporary file in the same folder, forced to disk, then atomically renamed
+     * over {@code path}. A crash at any moment leaves either the old file or the new one. Searches continue while
+     * the file is written; writes wait.
+     *
+     * @param path the file to create or replace; its folder must exist
+     * @throws StoreException when the file cannot be written; an existing file at {@code path} is then unchanged
+     */
+    public void save(Path path) {
+        if (path == null) {
+            throw new InvalidInputException("path must not be null");
+        }
+        writeLock.lock();
+        try {
+            StoreFile.Header header = new StoreFile.Header(dimension, metric, m, efConstruction, ef,
+                    index.getMaxItemCount(), slotsUsed, items.size());
+            StoreFile.write(path, header, index);
+        } catch (IOException e) {
+            throw new StoreException("could not save the store to " + path + ": " + e, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public Metric metric() {
+        return metric;
+    }
+
+    /** @return the number of graph neighbours per node and layer */
+    public int m() {
+        return m;
+    }
+
+    /** @return the width of the search that places a new node */
+    public int efConstruction() {
+        return efConstruction;
+    }
+
+    /** @return the current search width */
+    public int ef() {
+        return ef;
+    }
+
+    /**
+     * Changes the search width for the searches that start after this call: wider finds more of the true nearest
+     * neighbours, slower.
+     *
+     * @param ef the new width, 1 to {@value SearchRequest#MAX_TOP_K}
+     */
+    public void setEf(int ef) {
+        this.ef = checkEf(ef);
+    }
+
+    /**
+     * @return how many nodes the graph holds: the stored items and the tombstones of deleted or replaced ones (an
+     *     upper bound: an upsert that leaves a vector unchanged updates its node in place, and is counted too)
+     */
+    public long graphNodes() {
+        writeLock.lock();
+        try {
+            return slotsUsed;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** @return the name of the distance kernel in use, "scalar" or "simd-&lt;bits&gt;" */
+    public static String kernelName() {
+        return VectorKernel.INSTANCE.name();
+    }
+
+    @Override
+    public BatchResult upsert(List<VectorRecord> records) {
+        if (records == null) {
+            throw new InvalidInputException("records must not be null");
+        }
+        List<ItemFailure> failures = new ArrayList<>();
+        List<HnswItem> valid = new ArrayList<>(records.size());
+        List<Integer> positions = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            VectorRecord record = records.get(i);
+            try {
+                if (record == null) {
+                    throw new InvalidInputException("record at index " + i + " is null");
+                }
+                float[] vector = record.vector();
+                Vectors.check("vector of item '" + record.id() + "'", vector, dimension, metric);
+                valid.add(new HnswItem(record.id(), vector, record.metadata()));
+                positions.add(i);
+            } catch (InvalidInputException e) {
+                failures.add(ItemFailure.of(record == null ? null : record.id(), i, e));
+            }
+        }
+        writeLock.lock();
+        try {
+            ensureCapacity(valid.size());
+            for (int j = 0; j < valid.size(); j++) {
+                HnswItem item = valid.get(j);
+                try {
+                    metadataKeys.addAll(item.metadata().keySet());
+                    slotsUsed++;
+                    index.add(item);
+                    items.put(item.id(), item);
+                } catch (RuntimeException e) {
+                    failures.add(ItemFailure.of(item.id(), positions.get(j), new StoreException(
+                            "could not add item '" + item.id() + "' to the HNSW graph: " + e, e)));
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        failures.sort(Comparator.comparingInt(ItemFailure::index));
+        return new BatchResult(records.size(), failures);
+    }
+
+    /** Grows the graph's capacity so that {@code more} new nodes fit; called with the write lock held. */
+    private void ensureCapacity(int more) {
+        long needed = slotsUsed + more;
+        int capacity = index.getMaxItemCount();
+        if (needed <= capacity) {
+            return;
+        }
+        if (needed > MAX_CAPACITY) {
+            throw new StoreException("the HNSW graph would need " + needed + " nodes, more than its limit of "
+                    + MAX_CAPACITY + "; " + (slotsUsed - items.size()) + " of its nodes are tombstones of deleted or "
+                    + "replaced items, which only a rebuilt store reclaims");
+        }
+        int grown = (int) Math.min(MAX_CAPACITY, Math.max(needed, 2L * capacity));
+        layoutLock.writeLock().lock();
+        try {
+            index.resize(grown);
+        } finally {
+            layoutLock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public int delete(Collection<String> ids) {
+        if (ids == null) {
+            throw new InvalidInputException("ids must not be null");
+        }
+        ids.forEach(Ids::check);
+        writeLock.lock();
+        try {
+            int deleted = 0;
+            for (String id : ids) {
+                if (items.remove(id) != null) {
+                    index.remove(id, 0);
+                    deleted++;
+                }
+            }
+            return deleted;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<VectorRecord> get(String id) {
+        Ids.check(id);
+        HnswItem item = items.get(id);
+        return item == null ? Optional.empty() : Optional.of(new VectorRecord(id, item.values(), item.metadata()));
+    }
+
+    @Override
+    public long count() {
+        return items.size();
+    }
+
+    @Override
+    public Set<String> metadataKeys() {
+        return Set.copyOf(metadataKeys);
+    }
+
+    @Override
+    public List<SearchHit> search(SearchRequest request) {
+        if (request == null) {
+            throw new InvalidInputException("search request must not be null");
+        }
+        float[] query = request.vector();
+        Vectors.check("query vector", query, dimension, metric);
+        Filter filter = request.filter();
+        if (filter != null) {
+            filter.requireKnownKeys(metadataKeys);
+        }
+        Predicate<HnswItem> wanted = filter == null ? item -> true : item -> filter.matches(item.metadata());
+        List<HnswItem> nearest = nearest(HnswItem.query(query), request.topK(), wanted);
+        List<SearchHit> hits = new ArrayList<>(nearest.size());
+        for (HnswItem item : nearest) {
+            double score = metric.score(query, item.values());
+            if (request.accepts(score)) {
+                hits.add(new SearchHit(item.id(), score, item.metadata(),
+                        request.includeVectors() ? item.values() : null));
+            }
+        }
+        hits.sort(Comparator.comparingDouble(SearchHit::score).reversed());
+        return hits;
+    }
+
+    /**
+     * The topK stored items nearest to the query among those {@code wanted} accepts, closest first: from the graph,
+     * widening the walk until {@code max(ef, topK)} wanted items are found, or from an exact scan (see the class
+     * comment for when; also when the walk covered the whole graph and still found too few).
+     */
+    private List<HnswItem> nearest(HnswItem query, int topK, Predicate<HnswItem> wanted) {
+        int target = Math.max(ef, topK);
+        int live = items.size();
+        int width = target;
+        while (true) {
+            if (width > exactScanFraction * live) {
+                return exactScan(query, topK, wanted);
+            }
+            List<SearchResult<HnswItem, Float>> found = walkGraph(query, width);
+            List<HnswItem> matches = new ArrayList<>(Math.min(found.size(), target));
+            for (SearchResult<HnswItem, Float> result : found) {
+                HnswItem item = result.item();
+                // An item replaced or deleted while the walk ran is no longer the one stored under its id.
+                if (items.get(item.id()) == item && wanted.test(item)) {
+                    matches.add(item);
+                }
+            }
+            if (matches.size() >= target) {
+                return matches.subList(0, topK);
+            }
+            if (matches.isEmpty() || found.size() < width || width >= live) {
+                // Nothing to estimate the filter's share from, or the walk already reached all it could.
+                return exactScan(query, topK, wanted);
+            }
+            double share = (double) matches.size() / found.size();
+            long wider = Math.max(2L * width, (long) Math.ceil(target / share));
+            width = (int) Math.min(wider, live);
+        }
+    }
+
+    private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
+        layoutLock.readLock().lock();
+        try {
+            return index.findNearest(query, width);
+        } finally {
+            layoutLock.readLock().unlock();
+        }
+    }
+
+    private List<HnswItem> exactScan(HnswItem query, int topK, Predicate<HnswItem> wanted) {
+        Comparator<Candidate> farthestFirst = Comparator.comparingDouble(Candidate::distance).reversed();
+        PriorityQueue<Candidate> best = new PriorityQueue<>(topK + 1, farthestFirst);
+        for (HnswItem item : items.values()) {
+            if (!wanted.test(item)) {
+                continue;
+            }
+            float d = distance.distance(query, item);
+            if (best.size() < topK) {
+                best.add(new Candidate(item, d));
+            } else if (d < best.peek().distance()) {
+                best.poll();
+                best.add(new Candidate(item, d));
+            }
+        }
+        List<HnswItem> nearest = new ArrayList<>(best.size());
+        while (!best.isEmpty()) {
+            nearest.add(best.poll().item());
+        }
+        Collections.reverse(nearest);
+        return nearest;
+    }
+
+    private record Candidate(HnswItem item, float distance) {
+    }
+
+    @Override
+    public String toString() {
+        return "HnswVectorStore[dimension=" + dimension + ", metric=" + metric + ", m=" + m + ", efConstruction="
+                + efConstruction + ", ef=" + ef + ", count=" + count() + ", kernel=" + kernelName() + "]";
+    }
+
+    private static int checkEf(int ef) {
+        if (ef < 1 || ef > SearchRequest.MAX_TOP_K) {
+            throw new InvalidInputException("ef is " + ef + "; expected 1 to " + SearchRequest.MAX_TOP_K);
+        }
+        return ef;
+    }
+
+    /**
+     * Builds an {@link HnswVectorStore}. Defaults: m {@value HnswVectorStore#DEFAULT_M}, efConstruction
+     * {@value HnswVectorStore#DEFAULT_EF_CONSTRUCTION}, ef {@value HnswVectorStore#DEFAULT_EF}, initial capacity
+     * {@value HnswVectorStore#DEFAULT_INITIAL_CAPACITY}, exact-scan fraction
+     * {@value HnswVectorStore#DEFAULT_EXACT_SCAN_FRACTION}.
+     *
+     * <p>hnswlib 1.2.1 draws each node's layer from {@code ThreadLocalRandom}, which cannot be seeded, so graphs
+     * built from the same data differ slightly from run to run (their recall does not, measurably).
+     *
+     * <p>Thread-safety: not thread-safe; use one builder per thread.
+     */
+    public static final class Builder {
+        private final int dimension;
+        private final Metric metric;
+        private int m = DEFAULT_M;
+        private int efConstruction = DEFAULT_EF_CONSTRUCTION;
+        private int ef = DEFAULT_EF;
+        private int initialCapacity = DEFAULT_INITIAL_CAPACITY;
+        private double exactScanFraction = DEFAULT_EXACT_SCAN_FRACTION;
+
+        private Builder(int dimension, Metric metric) {
+            if (dimension < 1 || dimension > MAX_DIMENSION) {
+                throw new InvalidInputException("dimension is " + dimension + "; expected 1 to " + MAX_DIMENSION);
+            }
+            if (metric == null) {
+                throw new InvalidInputException("metric must not be null");
+            }
+            this.dimension = dimension;
+            this.metric = metric;
+        }
+
+        /**
+         * @param m graph neighbours per node and layer, 2 to 512 (default {@value HnswVectorStore#DEFAULT_M});
+         *     more gives better recall for high-dimensional data, and costs memory and build time
+         * @return this builder
+         */
+        public Builder m(int m) {
+            if (m < 2 || m > 512) {
+                throw new InvalidInputException("m is " + m + "; expected 2 to 512");
+            }
+            this.m = m;
+            return this;
+        }
+
+        /**
+         * @param efConstruction width of the search that places a new node, at least 1 (default
+         *     {@value HnswVectorStore#DEFAULT_EF_CONSTRUCTION}; hnswlib uses at least {@code m}); more gives a
+         *     better graph, built more slowly
+         * @return this builder
+         */
+        public Builder efConstruction(int efConstruction) {
+            if (efConstruction < 1) {
+                throw new InvalidInputException("efConstruction is " + efConstruction + "; expected at least 1");
+            }
+            this.efConstruction = efConstruction;
+            return this;
+        }
+
+        /**
+         * @param ef the search width, 1 to {@value SearchRequest#MAX_TOP_K} (default
+         *     {@value HnswVectorStore#DEFAULT_EF}); changeable later with {@link HnswVectorStore#setEf(int)}
+         * @return this builder
+         */
+        public Builder ef(int ef) {
+            this.ef = checkEf(ef);
+            return this;
+        }
+
+        /**
+         * @param initialCapacity graph nodes to make room for at first, at least 1 (default
+         *     {@value HnswVectorStore#DEFAULT_INITIAL_CAPACITY}); the capacity doubles when it runs out, so this only
+         *     saves the copying when the final size is known
+         * @return this builder
+         */
+        public Builder initialCapacity(int initialCapacity) {
+            if (initialCapacity < 1 || initialCapacity > MAX_CAPACITY) {
+                throw new InvalidInputException("initialCapacity is " + initialCapacity + "; expected 1 to "
+                        + MAX_CAPACITY);
+            }
+            this.initialCapacity = initialCapacity;
+            return this;
+        }
+
+        /**
+         * @param exactScanFraction a search scans the matching items exactly, instead of walking the graph, when
+         *     the walk would need a width above this share of the stored items; 0 to 1 (default
+         *     {@value HnswVectorStore#DEFAULT_EXACT_SCAN_FRACTION}); 0 makes every search scan, 1 makes searches
+         *     walk the graph unless nothing found matches the filter
+         * @return this builder
+         */
+        public Builder exactScanFraction(double exactScanFraction) {
+            if (!(exactScanFraction >= 0 && exactScanFraction <= 1)) {
+                throw new InvalidInputException("exactScanFraction is " + exactScanFraction + "; expected 0 to 1");
+            }
+            this.exactScanFraction = exactScanFraction;
+            return this;
+        }
+
+        /** @return a new, empty store */
+        public HnswVectorStore build() {
+            HnswIndex<String, HnswItem, HnswItem, Float> index = HnswIndex
+                    .newBuilder(dimension, ItemDistances.of(metric), new ItemDistances.Ascending(),
+                            initialCapacity)
+                    .withM(m).withEfConstruction(efConstruction).withEf(1).withRemoveEnabled()
+                    .<String, HnswItem>withCustomSerializers(new ItemCodec.IdSerializer(), new ItemCodec.ItemSerializer())
+                    .build();
+            return new HnswVectorStore(this, index, 0);
+        }
+    }
+}

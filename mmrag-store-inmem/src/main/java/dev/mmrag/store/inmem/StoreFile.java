@@ -1,0 +1,406 @@
+package dev.mmrag.store.inmem;
+
+import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import dev.mmrag.api.Metric;
+import dev.mmrag.api.StoreException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The file format of a saved {@link HnswVectorStore}, and the crash-safe way it is written.
+ *
+ * <pre>
+ *   magic           8 bytes  "MMRAGHNS"
+ *   format version  int      {@value #FORMAT_VERSION}
+ *   parameters      dimension int, metric name (modified UTF-8), m int, efConstruction int, ef int,
+ *                   capacity int, graph slots used long, item count long
+ *   payload         hnswlib's index as a Java serialization stream; its items and ids are plain data
+ *                   written by {@link ItemCodec}
+ *   payload length  long
+ *   checksum        int, CRC-32C of every byte before it
+ * </pre>
+ * All numbers are big-endian.
+ *
+ * <p><b>Writing</b> goes to a temporary file in the target's folder, which is forced to disk and then renamed
+ * over the target atomically (and the folder is forced too), so a crash at any moment leaves either the old
+ * file or the new one. A failed save deletes its temporary file; one killed mid-save leaves it behind
+ * ({@code <name>.<random>.tmp}), and it is safe to delete.
+ *
+ * <p><b>Reading</b> checks the magic, the version, the length and the checksum of the whole file before it
+ * parses anything, so a truncated or damaged file is refused without being interpreted. The payload is then
+ * read by an {@link ObjectInputStream} behind an {@link ObjectInputFilter} that allows exactly the classes a
+ * saved index contains (hnswlib's {@code HnswIndex}, the store's distance functions, comparator and item
+ * serializers), no arrays, a graph depth of {@value #MAX_DEPTH} and {@value #MAX_REFERENCES} object
+ * references; a stream naming any other class is refused before any of that class's code runs (the class is looked up,
+ * not initialised).
+ *
+ * <p>Thread-safety: stateless; callers keep the store from changing while it is written.
+ */
+final class StoreFile {
+
+    /** The current (and only) format version. */
+    static final int FORMAT_VERSION = 1;
+
+    private static final byte[] MAGIC = "MMRAGHNS".getBytes(StandardCharsets.US_ASCII);
+    private static final int TRAILER_BYTES = Long.BYTES + Integer.BYTES;
+    private static final int MAX_DEPTH = 3;
+    private static final int MAX_REFERENCES = 16;
+
+    /** Every class a saved index contains; the filter refuses all others. */
+    private static final List<Class<?>> ALLOWED_CLASSES = List.of(HnswIndex.class,
+            ItemDistances.Cosine.class, ItemDistances.InnerProduct.class,
+            ItemDistances.SquaredEuclidean.class, ItemDistances.Ascending.class,
+            ItemCodec.IdSerializer.class, ItemCodec.ItemSerializer.class);
+
+    private static final ObjectInputFilter ALLOW_LIST = ObjectInputFilter.Config.createFilter(
+            "maxdepth=" + MAX_DEPTH + ";maxrefs=" + MAX_REFERENCES + ";maxarray=0;"
+            + ALLOWED_CLASSES.stream().map(Class::getName).collect(Collectors.joining(";")) + ";!*");
+
+    private StoreFile() {
+    }
+
+    /**
+     * The store's parameters, as written in the file.
+     *
+     * @param dimension the vector dimension
+     * @param metric the metric
+     * @param m hnswlib's M
+     * @param efConstruction hnswlib's efConstruction
+     * @param ef the search width
+     * @param capacity how many graph nodes the index has room for
+     * @param slotsUsed an upper bound of the graph nodes created so far (deleted ones included)
+     * @param count how many items are stored
+     */
+    record Header(int dimension, Metric metric, int m, int efConstruction, int ef, int capacity, long slotsUsed,
+            long count) {
+    }
+
+    /**
+     * What a file holds.
+     *
+     * @param header the parameters
+     * @param index the graph with its items
+     */
+    record Contents(Header header, HnswIndex<String, HnswItem, HnswItem, Float> index) {
+    }
+
+    /**
+     * Writes a file crash-safely: temporary file, fsync, atomic rename, fsync of the folder.
+     *
+     * @param target the file to create or replace
+     * @param header the parameters
+     * @param index the graph; must not change while it is written
+     * @throws IOException when writing fails; the target is then unchanged
+     */
+    static void write(Path target, Header header, HnswIndex<String, HnswItem, HnswItem, Float> index)
+            throws IOException {
+        write(target, header, out -> {
+            ObjectOutputStream objects = new ObjectOutputStream(out);
+            objects.writeObject(index);
+            objects.flush();
+        });
+    }
+
+    /** Writes the payload of a file. */
+    @FunctionalInterface
+    interface PayloadWriter {
+        /**
+         * @param out where to write; not to be closed
+         * @throws IOException when writing fails
+         */
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes a file crash-safely with any payload. The store uses {@link #write(Path, Header, HnswIndex)}; tests
+     * use this to make files that a store would never write.
+     *
+     * @param target the file to create or replace
+     * @param header the parameters
+     * @param payload writes the payload
+     * @throws IOException when writing fails; the target is then unchanged
+     */
+    static void write(Path target, Header header, PayloadWriter payload) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path folder = absolute.getParent();
+        Path temporary = Files.createTempFile(folder, absolute.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                CRC32C crc = new CRC32C();
+                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(
+                        new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc));
+                writeHeader(out, header);
+                long payloadStart = out.size();
+                payload.write(out);
+                out.flush();
+                long payloadLength = channel.position() - payloadStart;
+                out.writeLong(payloadLength);
+                out.flush();
+                out.writeInt((int) crc.getValue());
+                out.flush();
+                channel.force(true);
+            }
+            moveAtomically(temporary, absolute);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+        forceFolder(folder);
+    }
+
+    private static void writeHeader(DataOutputStream out, Header header) throws IOException {
+        out.write(MAGIC);
+        out.writeInt(FORMAT_VERSION);
+        out.writeInt(header.dimension());
+        out.writeUTF(header.metric().name());
+        out.writeInt(header.m());
+        out.writeInt(header.efConstruction());
+        out.writeInt(header.ef());
+        out.writeInt(header.capacity());
+        out.writeLong(header.slotsUsed());
+        out.writeLong(header.count());
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system of " + to.getParent() + " cannot rename atomically, so " + to
+                    + " cannot be replaced crash-safely", e);
+        }
+    }
+
+    /** Makes the rename durable: on Linux a directory can be opened and forced; elsewhere this may not apply. */
+    private static void forceFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms (Windows) cannot open a folder; the rename itself was atomic all the same.
+        }
+    }
+
+    /**
+     * Reads and checks a file.
+     *
+     * @param path the file
+     * @return its contents
+     * @throws StoreException naming the problem when the file is missing, unreadable, of another format or
+     *     version, truncated, damaged, or names a class outside the allow-list
+     */
+    static Contents read(Path path) {
+        try {
+            long size = Files.size(path);
+            long payloadLength = verify(path, size);
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
+                in.skipNBytes(MAGIC.length + Integer.BYTES);
+                Header header = readHeader(path, in);
+                long expectedSize = headerLength(header) + payloadLength + TRAILER_BYTES;
+                if (expectedSize != size) {
+                    throw corrupt(path, "its parts add up to " + expectedSize + " bytes but it has " + size);
+                }
+                return new Contents(header, readIndex(path, new BoundedInputStream(in, payloadLength)));
+            }
+        } catch (NoSuchFileException e) {
+            throw new StoreException("store file " + path + " does not exist", e);
+        } catch (IOException e) {
+            throw new StoreException("could not read store file " + path + ": " + e, e);
+        }
+    }
+
+    /**
+     * Checks magic, version, length and checksum, reading the file once.
+     *
+     * @return the payload length the trailer declares
+     */
+    private static long verify(Path path, long size) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+            int prefix = MAGIC.length + Integer.BYTES;
+            if (size < prefix + TRAILER_BYTES) {
+                throw corrupt(path, "it has " + size + " bytes, fewer than any store file");
+            }
+            readFully(channel, buffer, prefix);
+            byte[] magic = new byte[MAGIC.length];
+            buffer.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new StoreException("file " + path + " is not an mmrag HNSW store file (it does not start with \""
+                        + new String(MAGIC, StandardCharsets.US_ASCII) + "\")");
+            }
+            int version = buffer.getInt();
+            if (version != FORMAT_VERSION) {
+                throw new StoreException("store file " + path + " has format version " + version
+                        + "; this version of mmrag reads format version " + FORMAT_VERSION);
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(magic);
+            crc.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, version));
+            long checked = prefix;
+            long end = size - Integer.BYTES;
+            while (checked < end) {
+                int chunk = (int) Math.min(buffer.capacity(), end - checked);
+                readFully(channel, buffer, chunk);
+                crc.update(buffer);
+                checked += chunk;
+            }
+            readFully(channel, buffer, Integer.BYTES);
+            int stored = buffer.getInt();
+            if (stored != (int) crc.getValue()) {
+                throw corrupt(path, String.format("its checksum is %08x but its content sums to %08x", stored,
+                        (int) crc.getValue()));
+            }
+            channel.position(size - TRAILER_BYTES);
+            readFully(channel, buffer, Long.BYTES);
+            long payloadLength = buffer.getLong();
+            if (payloadLength < 0 || payloadLength > size) {
+                throw corrupt(path, "it declares a payload of " + payloadLength + " bytes in a file of " + size);
+            }
+            return payloadLength;
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, int length) throws IOException {
+        buffer.clear().limit(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer) < 0) {
+                throw new EOFException("unexpected end of file");
+            }
+        }
+        buffer.flip();
+    }
+
+    private static Header readHeader(Path path, DataInputStream in) throws IOException {
+        int dimension = in.readInt();
+        String metricName = in.readUTF();
+        Metric metric = Arrays.stream(Metric.values()).filter(m -> m.name().equals(metricName)).findFirst()
+                .orElseThrow(() -> corrupt(path, "it names an unknown metric '" + metricName + "'"));
+        Header header = new Header(dimension, metric, in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                in.readLong(), in.readLong());
+        if (header.dimension() < 1 || header.dimension() > ItemCodec.MAX_DIMENSION || header.m() < 2
+                || header.efConstruction() < 1 || header.ef() < 1 || header.capacity() < 1
+                || header.slotsUsed() < 0 || header.count() < 0 || header.count() > header.slotsUsed()) {
+            throw corrupt(path, "its parameters are out of range: " + header);
+        }
+        return header;
+    }
+
+    private static long headerLength(Header header) {
+        long prefix = MAGIC.length + Integer.BYTES;
+        long metric = Short.BYTES + header.metric().name().length(); // modified UTF-8 of an ASCII name
+        return prefix + Integer.BYTES + metric + 4L * Integer.BYTES + 2L * Long.BYTES;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static HnswIndex<String, HnswItem, HnswItem, Float> readIndex(Path path, InputStream payload)
+            throws IOException {
+        Object index;
+        RecordingFilter filter = new RecordingFilter();
+        try (ObjectInputStream objects = new ObjectInputStream(payload)) {
+            objects.setObjectInputFilter(filter);
+            index = objects.readObject();
+        } catch (InvalidClassException e) {
+            throw new StoreException("store file " + path + " was refused: it contains " + filter.refused
+                    + "; allowed are the classes " + ALLOWED_CLASSES.stream().map(Class::getName)
+                    .collect(Collectors.toList()) + ", no arrays, a depth of " + MAX_DEPTH + " and "
+                    + MAX_REFERENCES + " references", e);
+        } catch (ObjectStreamException | ClassNotFoundException | EOFException | RuntimeException e) {
+            throw new StoreException("store file " + path + " is damaged: its index could not be read: " + e, e);
+        }
+        if (!(index instanceof HnswIndex)) {
+            throw corrupt(path, "its payload is " + (index == null ? "null" : "a " + index.getClass().getName())
+                    + ", not an HNSW index");
+        }
+        return (HnswIndex<String, HnswItem, HnswItem, Float>) index;
+    }
+
+    private static StoreException corrupt(Path path, String why) {
+        return new StoreException("store file " + path + " is damaged or truncated: " + why);
+    }
+
+    /** The allow-list, remembering what it refused so that the error can name it. */
+    private static final class RecordingFilter implements ObjectInputFilter {
+        private String refused = "something the filter refused";
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            Status status = ALLOW_LIST.checkInput(info);
+            if (status == Status.REJECTED) {
+                Class<?> type = info.serialClass();
+                if (type != null && type.isArray()) {
+                    refused = "an array (" + type.getComponentType().getName() + "[" + info.arrayLength() + "])";
+                } else if (type != null && !ALLOWED_CLASSES.contains(type)) {
+                    refused = "class " + type.getName();
+                } else {
+                    refused = "an object graph beyond the limits (depth " + info.depth() + ", references "
+                            + info.references() + ")";
+                }
+            }
+            return status;
+        }
+    }
+
+    /** Lets a reader see only the payload, so it cannot read into the trailer. */
+    private static final class BoundedInputStream extends FilterInputStream {
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long length) {
+            super(in);
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(buffer, offset, (int) Math.min(length, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // The caller closes the underlying stream.
+        }
+    }
+}

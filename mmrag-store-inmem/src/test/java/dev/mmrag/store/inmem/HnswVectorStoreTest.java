@@ -1,0 +1,81 @@
+package dev.mmrag.store.inmem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.Metric;
+import dev.mmrag.api.SearchHit;
+import dev.mmrag.api.SearchRequest;
+import dev.mmrag.api.VectorRecord;
+import dev.mmrag.api.VectorStore;
+import dev.mmrag.test.VectorStoreContract;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link HnswVectorStore} with its default parameters against the shared {@link VectorStoreContract}, plus the
+ * store's own API: builder validation, the run-time search width, capacity growth and tombstones.
+ *
+ * <p>The contract's data sets are small, so with the defaults most searches here scan exactly;
+ * {@link HnswGraphWalkContractTest} runs the same contract with every search walking the graph.
+ */
+class HnswVectorStoreTest extends VectorStoreContract {
+
+    @Override
+    protected VectorStore newStore(int dimension, Metric metric) {
+        return HnswVectorStore.builder(dimension, metric).build();
+    }
+
+    @Test
+    void builderRejectsBadParametersNamingThem() {
+        assertThatThrownBy(() -> HnswVectorStore.builder(0, Metric.COSINE)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("dimension is 0");
+        assertThatThrownBy(() -> HnswVectorStore.builder(4, null)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("metric");
+        assertThatThrownBy(() -> HnswVectorStore.builder(4, Metric.COSINE).m(1))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("m is 1");
+        assertThatThrownBy(() -> HnswVectorStore.builder(4, Metric.COSINE).efConstruction(0))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("efConstruction is 0");
+        assertThatThrownBy(() -> HnswVectorStore.builder(4, Metric.COSINE).ef(0))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("ef is 0");
+        assertThatThrownBy(() -> HnswVectorStore.builder(4, Metric.COSINE).initialCapacity(0))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("initialCapacity is 0");
+        assertThatThrownBy(() -> HnswVectorStore.builder(4, Metric.COSINE).exactScanFraction(Double.NaN))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("exactScanFraction is NaN");
+    }
+
+    @Test
+    void builderDefaultsAreTheDocumentedOnesAndEfChangesAtRunTime() {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.EUCLIDEAN).build();
+        assertThat(store.m()).isEqualTo(HnswVectorStore.DEFAULT_M);
+        assertThat(store.efConstruction()).isEqualTo(HnswVectorStore.DEFAULT_EF_CONSTRUCTION);
+        assertThat(store.ef()).isEqualTo(HnswVectorStore.DEFAULT_EF);
+        store.setEf(7);
+        assertThat(store.ef()).isEqualTo(7);
+        assertThatThrownBy(() -> store.setEf(-1)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("ef is -1");
+        assertThat(store.ef()).isEqualTo(7);
+    }
+
+    @Test
+    void capacityGrowsFarBeyondTheInitialOneAndTombstonesAreCounted() {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).initialCapacity(2)
+                .exactScanFraction(1).build();
+        List<VectorRecord> records = records(300);
+        for (VectorRecord record : records) {
+            store.upsert(record);
+        }
+        store.upsert(new VectorRecord("id-7", vector(7_000), Map.of("replaced", true)));
+        store.delete(List.of("id-8"));
+
+        assertThat(store.count()).isEqualTo(299);
+        assertThat(store.graphNodes()).as("300 nodes, plus one for the replaced id-7").isEqualTo(301);
+        List<SearchHit> hits = store.search(SearchRequest.of(vector(7_000), 3));
+        assertThat(hits.get(0).id()).isEqualTo("id-7");
+        assertThat(hits.get(0).metadata()).containsEntry("replaced", true);
+        assertThat(store.search(SearchRequest.of(vector(8), 300))).extracting(SearchHit::id)
+                .doesNotContain("id-8").hasSize(299);
+    }
+}

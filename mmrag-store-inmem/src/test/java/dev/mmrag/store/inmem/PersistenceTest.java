@@ -1,0 +1,213 @@
+package dev.mmrag.store.inmem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.jelmerk.hnswlib.core.DistanceFunctions;
+import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import dev.mmrag.api.Filter;
+import dev.mmrag.api.Metric;
+import dev.mmrag.api.SearchRequest;
+import dev.mmrag.api.StoreException;
+import dev.mmrag.api.VectorRecord;
+import dev.mmrag.test.TestVectors;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link HnswVectorStore#save(Path)} and {@link HnswVectorStore#load(Path)}: a round trip keeps everything, a save
+ * replaces a file through a temporary one, and every kind of bad file is refused with a {@link StoreException}
+ * naming the problem: missing, not a store file, another format version, truncated at any length, any bit flipped,
+ * and crafted files (correct checksum) that name a class outside the allow-list or contain an array.
+ */
+class PersistenceTest {
+
+    private static final int DIM = 12;
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void roundTripKeepsRecordsParametersAndSearchResults() {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.EUCLIDEAN).m(8).efConstruction(40).ef(30)
+                .exactScanFraction(1).build();
+        store.upsert(records(600));
+        store.upsert(new VectorRecord("item-5", vector(5_000), Map.of("replaced", true)));
+        store.delete(List.of("item-6", "item-7"));
+        Path file = folder.resolve("store.hnsw");
+
+        store.save(file);
+        HnswVectorStore loaded = HnswVectorStore.load(file);
+
+        assertThat(loaded.dimension()).isEqualTo(DIM);
+        assertThat(loaded.metric()).isEqualTo(Metric.EUCLIDEAN);
+        assertThat(loaded.m()).isEqualTo(8);
+        assertThat(loaded.efConstruction()).isEqualTo(40);
+        assertThat(loaded.ef()).isEqualTo(30);
+        assertThat(loaded.count()).isEqualTo(598);
+        assertThat(loaded.graphNodes()).isEqualTo(store.graphNodes());
+        assertThat(loaded.metadataKeys()).isEqualTo(store.metadataKeys());
+        assertThat(loaded.get("item-6")).isEmpty();
+        for (int i = 0; i < 600; i++) {
+            assertThat(loaded.get("item-" + i)).isEqualTo(store.get("item-" + i));
+        }
+        for (int q = 0; q < 20; q++) {
+            SearchRequest request = SearchRequest.of(vector(10_000 + q), 10);
+            assertThat(loaded.search(request)).isEqualTo(store.search(request));
+            SearchRequest filtered = SearchRequest.builder(vector(20_000 + q), 5)
+                    .filter(Filter.eq("tags", "odd")).build();
+            assertThat(loaded.search(filtered)).isEqualTo(store.search(filtered));
+        }
+        loaded.upsert(records(2_000));
+        assertThat(loaded.count()).isEqualTo(2_000);
+    }
+
+    @Test
+    void saveReplacesTheFileAndLeavesNoTemporaryFile() throws IOException {
+        Path file = folder.resolve("store.hnsw");
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        store.upsert(records(10));
+        store.save(file);
+        store.upsert(records(50));
+        store.save(file);
+
+        assertThat(HnswVectorStore.load(file).count()).isEqualTo(50);
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("store.hnsw");
+        }
+    }
+
+    @Test
+    void saveIntoAMissingFolderFailsClearly() {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        Path file = folder.resolve("no-such-folder").resolve("store.hnsw");
+        assertThatThrownBy(() -> store.save(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("could not save the store to " + file);
+    }
+
+    @Test
+    void missingFileIsRefused() {
+        Path file = folder.resolve("absent.hnsw");
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining(file + " does not exist");
+    }
+
+    @Test
+    void aFileOfAnotherKindIsRefused() throws IOException {
+        Path file = folder.resolve("notes.txt");
+        Files.writeString(file, "these are not vectors, but they are long enough to have a header");
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("is not an mmrag HNSW store file");
+    }
+
+    @Test
+    void anotherFormatVersionIsRefused() throws IOException {
+        Path file = savedStore();
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[11] = 2; // the low byte of the big-endian version after the 8-byte magic
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("format version 2").hasMessageContaining("reads format version 1");
+    }
+
+    @Test
+    void aTruncatedFileIsRefusedWhereverItEnds() throws IOException {
+        Path file = savedStore();
+        byte[] bytes = Files.readAllBytes(file);
+        for (int length : new int[] {0, 7, 12, 40, bytes.length / 2, bytes.length - 12, bytes.length - 1}) {
+            Path truncated = folder.resolve("truncated-" + length);
+            Files.write(truncated, Arrays.copyOf(bytes, length));
+            assertThatThrownBy(() -> HnswVectorStore.load(truncated)).as("truncated to %d bytes", length)
+                    .isInstanceOf(StoreException.class).hasMessageContaining(truncated.toString())
+                    .hasMessageContaining("truncated");
+        }
+    }
+
+    @Test
+    void aFlippedBitAnywhereIsRefused() throws IOException {
+        Path file = savedStore();
+        byte[] original = Files.readAllBytes(file);
+        List<Integer> positions = new ArrayList<>();
+        for (int p = 12; p < original.length; p += Math.max(1, original.length / 97)) {
+            positions.add(p);
+        }
+        positions.add(original.length - 1);
+        for (int position : positions) {
+            byte[] bytes = original.clone();
+            bytes[position] ^= (byte) (1 << (position % 8));
+            Path damaged = folder.resolve("damaged");
+            Files.write(damaged, bytes);
+            assertThatThrownBy(() -> HnswVectorStore.load(damaged)).as("bit flipped at byte %d", position)
+                    .isInstanceOf(StoreException.class).hasMessageContaining("damaged");
+        }
+    }
+
+    @Test
+    void aFileNamingAClassOutsideTheAllowListIsRefusedWithoutRunningIt() throws IOException {
+        Gadget.ranCode = false;
+        Path file = crafted(new Gadget());
+
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("was refused").hasMessageContaining(Gadget.class.getName())
+                .hasMessageContaining("allowed are");
+        assertThat(Gadget.ranCode).isFalse();
+    }
+
+    @Test
+    void anHnswlibIndexWithAForeignDistanceFunctionIsRefused() throws IOException {
+        HnswIndex<String, float[], ?, Float> foreign = HnswIndex
+                .newBuilder(DIM, DistanceFunctions.FLOAT_COSINE_DISTANCE, 10).build();
+        Path file = crafted(foreign);
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("was refused")
+                .hasMessageContaining(DistanceFunctions.FLOAT_COSINE_DISTANCE.getClass().getName());
+    }
+
+    @Test
+    void aFileWithAnArrayIsRefusedByTheArrayLimit() throws IOException {
+        Path file = crafted(new long[1 << 20]);
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("was refused").hasMessageContaining("array");
+    }
+
+    private Path savedStore() {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        store.upsert(records(40));
+        Path file = folder.resolve("store.hnsw");
+        store.save(file);
+        return file;
+    }
+
+    /** A file with a valid header and checksum whose payload is the given object. */
+    private Path crafted(Object payload) throws IOException {
+        Path file = folder.resolve("crafted.hnsw");
+        StoreFile.Header header = new StoreFile.Header(DIM, Metric.COSINE, 16, 200, 64, 10, 0, 0);
+        StoreFile.write(file, header, out -> {
+            ObjectOutputStream objects = new ObjectOutputStream(out);
+            objects.writeObject(payload);
+            objects.flush();
+        });
+        return file;
+    }
+
+    private static List<VectorRecord> records(int n) {
+        List<VectorRecord> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            records.add(new VectorRecord("item-" + i, vector(i), Map.of("n", (long) i, "half", i % 2 == 0,
+                    "weight", i / 7.0, "name", "Item ü" + i, "tags", List.of(i % 2 == 0 ? "even" : "odd", "all"))));
+        }
+        return records;
+    }
+
+    private static float[] vector(long seed) {
+        return TestVectors.uniform(1, DIM, seed).get(0);
+    }
+}
