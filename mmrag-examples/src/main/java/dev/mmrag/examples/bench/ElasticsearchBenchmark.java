@@ -9,13 +9,14 @@ import dev.mmrag.core.ExactVectorStore;
 import dev.mmrag.store.elasticsearch.ElasticsearchVectorStore;
 import dev.mmrag.store.elasticsearch.RefreshPolicy;
 import dev.mmrag.store.elasticsearch.VectorIndexType;
+import dev.mmrag.store.inmem.HnswVectorStore;
+import dev.mmrag.test.TestVectors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,8 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  *
  * <p>The vectors lie in 50 clusters with Gaussian noise of standard deviation 1 around centres drawn uniformly in
- * [-1, 1) (the distribution of {@code dev.mmrag.test.TestVectors.clustered}, which is not on this module's runtime
- * class path); the queries are further vectors from the same distribution. Metric: cosine. The ground truth is
+ * [-1, 1) ({@link TestVectors#clustered}); the queries are further vectors from the same distribution. Metric: cosine. The ground truth is
  * {@link ExactVectorStore}. Elasticsearch gets the vectors with {@link RefreshPolicy#NONE} and one refresh at the
  * end, the fastest way to load; the index is deleted afterwards.
  *
@@ -51,12 +51,9 @@ public final class ElasticsearchBenchmark {
     private ElasticsearchBenchmark() {
     }
 
-    /**
-     * The in-memory store Elasticsearch is compared with. {@code ExactVectorStore} until {@code HnswVectorStore}
-     * (mmrag-store-inmem) is merged; then this is the one line to change.
-     */
+    /** The in-memory store Elasticsearch is compared with: {@link HnswVectorStore} with its defaults. */
     private static VectorStore inMemoryStore(int dimension, Metric metric) {
-        return new ExactVectorStore(dimension, metric);
+        return HnswVectorStore.builder(dimension, metric).build();
     }
 
     /**
@@ -84,7 +81,7 @@ public final class ElasticsearchBenchmark {
         System.out.printf(Locale.ROOT, "  in-memory store: %s; query threads: %d; JVM %s, %d processors%n",
                 memoryName, threads, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
 
-        List<float[]> vectors = clusteredVectors(count + queries, dim, seed);
+        List<float[]> vectors = TestVectors.clustered(count + queries, dim, 50, 1.0, seed);
         List<VectorRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             records.add(new VectorRecord("v" + i, vectors.get(i), Map.of("cluster", (long) (i % 50))));
@@ -173,26 +170,6 @@ public final class ElasticsearchBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Measured(queries.size() / seconds, found.get() / (double) (queries.size() * k));
-    }
-
-    private static List<float[]> clusteredVectors(int count, int dim, long seed) {
-        Random random = new Random(seed);
-        float[][] centres = new float[50][dim];
-        for (float[] centre : centres) {
-            for (int d = 0; d < dim; d++) {
-                centre[d] = random.nextFloat() * 2 - 1;
-            }
-        }
-        List<float[]> vectors = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            float[] centre = centres[random.nextInt(centres.length)];
-            float[] v = new float[dim];
-            for (int d = 0; d < dim; d++) {
-                v[d] = (float) (centre[d] + random.nextGaussian());
-            }
-            vectors.add(v);
-        }
-        return vectors;
     }
 
     private static Set<String> ids(List<SearchHit> hits) {

@@ -1,0 +1,296 @@
+package dev.mmrag.examples;
+
+import dev.mmrag.api.Answer;
+import dev.mmrag.api.Generator;
+import dev.mmrag.api.ImageContent;
+import dev.mmrag.api.IndexingListener;
+import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.ItemFailure;
+import dev.mmrag.api.Metric;
+import dev.mmrag.api.MmragException;
+import dev.mmrag.api.Query;
+import dev.mmrag.api.Retrieved;
+import dev.mmrag.core.IndexReport;
+import dev.mmrag.core.MultimodalRag;
+import dev.mmrag.core.TemplateGenerator;
+import dev.mmrag.examples.CommandLine.UsageException;
+import dev.mmrag.langchain4j.LangChain4jGenerator;
+import dev.mmrag.langchain4j.LlmProvider;
+import dev.mmrag.langchain4j.ProviderGeneratorBuilder;
+import dev.mmrag.onnx.ClipOnnxEncoder;
+import dev.mmrag.store.inmem.HnswVectorStore;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The Style Finder: a shopper's photo (or words) in, similar catalogue products with prices and purchase links
+ * out, with an answer written around them. It runs the whole mmrag pipeline: CLIP on ONNX Runtime
+ * ({@link ClipOnnxEncoder}), an in-memory HNSW index ({@link HnswVectorStore}), the default retriever and
+ * augmenter, and the offline {@link TemplateGenerator} or a language model through LangChain4j.
+ *
+ * <p>Run {@code java -jar mmrag-examples/target/style-finder.jar --help} for the commands. Without options it
+ * uses the model and catalogue bundled in the repository's {@code assets/} folder.
+ *
+ * <p>Thread-safety: one instance runs one command at a time.
+ */
+public final class StyleFinder {
+
+    static final String USAGE = String.join("\n",
+            "Style Finder: find catalogue products that look like a photo, or match a description.",
+            "",
+            "Usage:",
+            "  style-finder find  (--image PATH | --text TEXT | both) [--k 5] [--index FILE] [common options]",
+            "                     [--llm none|openai|ollama|anthropic|gemini] [--llm-model NAME] [--base-url URL]",
+            "                     [--stream]",
+            "  style-finder index --out FILE [common options]",
+            "  style-finder eval  [--queries FILE.jsonl] [--k 10] [--index FILE] [common options]",
+            "  style-finder --help",
+            "",
+            "Commands:",
+            "  find    Index the catalogue (or load --index FILE), retrieve the --k products most similar to the",
+            "          photo and/or text, and print an answer with each product's name, price, link and score.",
+            "  index   Index the catalogue and save the index to --out FILE, so that find/eval --index start at once.",
+            "  eval    Run labelled queries (JSON Lines: 'image' path relative to the file and/or 'text', with",
+            "          'expected' id or 'relevant' ids) and print recall@1, recall@5, recall@10, MRR and queries/s.",
+            "          Default: the bundled image queries.",
+            "",
+            "Common options:",
+            "  --catalog DIR    catalogue folder with catalog.jsonl and images (default: the bundled one)",
+            "  --model DIR      CLIP model directory, e.g. a ViT-B/32 ONNX export (default: the bundled mini-clip)",
+            "  --quantized      use the model's *_quantized.onnx files",
+            "",
+            "Language models (find):",
+            "  --llm NAME       none (default: an offline answer from a template), openai, ollama, anthropic, gemini",
+            "  --llm-model NAME the provider's model (defaults: gpt-4o-mini, llava, claude-haiku-4-5-20251001,",
+            "                   gemini-2.5-flash)",
+            "  --base-url URL   the provider's endpoint, e.g. an OpenAI-compatible server or a remote Ollama",
+            "  --stream         print the answer as it is generated",
+            "  Keys are read from OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY. If the model fails, the",
+            "  offline answer is printed instead and marked as a fallback.",
+            "");
+
+    private static final Set<String> OPTIONS = Set.of("image", "text", "k", "catalog", "model", "index", "out",
+            "queries", "llm", "llm-model", "base-url");
+    private static final Set<String> SWITCHES = Set.of("help", "stream", "quantized");
+    private static final Set<String> COMMON = Set.of("catalog", "model", "quantized");
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean interactive;
+
+    /**
+     * @param out where answers and results go
+     * @param err where progress, warnings and errors go
+     * @param interactive whether {@code err} is a terminal (progress is then redrawn in place)
+     */
+    StyleFinder(PrintStream out, PrintStream err, boolean interactive) {
+        this.out = out;
+        this.err = err;
+        this.interactive = interactive;
+    }
+
+    /**
+     * Runs the Style Finder and exits with 0 on success, 1 when the command failed, 2 on a usage error.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(new StyleFinder(System.out, System.err, System.console() != null).run(args));
+    }
+
+    /**
+     * @param args the command line
+     * @return the exit code: 0 on success, 1 when the command failed, 2 on a usage error
+     */
+    int run(String[] args) {
+        try {
+            CommandLine line = CommandLine.parse(args, OPTIONS, SWITCHES);
+            if (line.has("help") || line.command() == null) {
+                (line.has("help") ? out : err).print(USAGE);
+                return line.has("help") ? 0 : 2;
+            }
+            switch (line.command()) {
+                case "find":
+                    return find(line);
+                case "index":
+                    return index(line);
+                case "eval":
+                    return eval(line);
+                default:
+                    throw new UsageException("unknown command '" + line.command() + "'; expected find, index or eval");
+            }
+        } catch (UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run with --help to see the commands and options.");
+            return 2;
+        } catch (MmragException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int find(CommandLine line) {
+        line.allowOnly(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream"));
+        String text = line.get("text");
+        Path image = line.path("image", null);
+        if (text == null && image == null) {
+            throw new UsageException("find needs --image PATH, --text TEXT, or both");
+        }
+        Query.Builder query = Query.builder().text(text).topK(line.integer("k", Query.DEFAULT_TOP_K, 1));
+        if (image != null) {
+            query.image(image);
+        }
+        Generator generator = generator(line);
+        try (ClipOnnxEncoder encoder = openEncoder(line)) {
+            if (image != null) {
+                encoder.encode(ImageContent.of(image)); // an unreadable photo fails now, before the catalogue is indexed
+            }
+            try (HnswVectorStore store = openIndex(line, encoder)) {
+                MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).generator(generator).build();
+                printAnswer(rag, query.build(), line.has("stream"));
+                return 0;
+            }
+        }
+    }
+
+    private void printAnswer(MultimodalRag rag, Query query, boolean stream) {
+        Answer answer;
+        if (stream) {
+            answer = rag.ask(query, piece -> {
+                out.print(piece);
+                out.flush();
+            });
+            out.println();
+        } else {
+            answer = rag.ask(query);
+            out.println(answer.text());
+        }
+        if (answer.fallback()) {
+            err.println("note: the language model could not answer; this is the offline answer.");
+        }
+        if (!answer.generator().equals(TemplateGenerator.NAME)) {
+            out.println();
+            out.println("Sources:");
+            List<Retrieved> sources = answer.sources();
+            for (int i = 0; i < sources.size(); i++) {
+                Retrieved source = sources.get(i);
+                out.printf(Locale.ROOT, "  [%d] %s - %s (score %.3f)%n", i + 1,
+                        source.text("name").orElse(source.id()), source.text("url").orElse("no link"), source.score());
+            }
+        }
+        for (String warning : answer.warnings()) {
+            err.println("warning: " + warning);
+        }
+    }
+
+    private int index(CommandLine line) {
+        line.allowOnly(with(COMMON, "out"));
+        String out = line.get("out");
+        if (out == null) {
+            throw new UsageException("index needs --out FILE");
+        }
+        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = buildIndex(line, encoder)) {
+            store.save(Path.of(out));
+            this.out.println("Saved the index of " + store.count() + " products to " + out);
+            return 0;
+        }
+    }
+
+    private int eval(CommandLine line) {
+        line.allowOnly(with(COMMON, "queries", "k", "index"));
+        Path file = line.path("queries", Assets.styleQueries().resolve("image-queries.jsonl"));
+        List<LabelledQuery> queries = LabelledQuery.load(file);
+        int k = line.integer("k", 10, 10);
+        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder)) {
+            MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).build();
+            Evaluation evaluation = Evaluation.run(rag, queries, k);
+            out.println("Evaluated " + file + " against " + store.count() + " products, top " + k + ":");
+            out.println(evaluation);
+            out.println(evaluation.resultLine());
+            return 0;
+        }
+    }
+
+    private ClipOnnxEncoder openEncoder(CommandLine line) {
+        Path model = line.path("model", null);
+        return ClipOnnxEncoder.builder(model != null ? model : Assets.miniClip())
+                .variant(line.has("quantized") ? dev.mmrag.onnx.ModelVariant.QUANTIZED : dev.mmrag.onnx.ModelVariant.FULL)
+                .build();
+    }
+
+    /** Loads {@code --index FILE}, or indexes the catalogue. */
+    private HnswVectorStore openIndex(CommandLine line, ClipOnnxEncoder encoder) {
+        String file = line.get("index");
+        if (file == null) {
+            return buildIndex(line, encoder);
+        }
+        HnswVectorStore store = HnswVectorStore.load(Path.of(file));
+        if (store.dimension() != encoder.dimension()) {
+            store.close();
+            throw new InvalidInputException("index " + file + " holds vectors of dimension " + store.dimension()
+                    + " but the model makes " + encoder.dimension() + "; rebuild it with this model's index command");
+        }
+        err.println("Loaded the index of " + store.count() + " products from " + file);
+        return store;
+    }
+
+    private HnswVectorStore buildIndex(CommandLine line, ClipOnnxEncoder encoder) {
+        Path folder = line.path("catalog", null);
+        Catalog catalog = Catalog.load(folder != null ? folder : Assets.styleCatalog());
+        HnswVectorStore store = HnswVectorStore.builder(encoder.dimension(), Metric.COSINE)
+                .initialCapacity(catalog.items().size()).build();
+        MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).build();
+        IndexReport report = rag.index(catalog.items(), progress());
+        err.println("Indexed " + report.indexed() + " of " + report.total() + " products from " + catalog.folder()
+                + " in " + String.format(Locale.ROOT, "%.1f", report.elapsed().toMillis() / 1000.0) + " s");
+        for (ItemFailure failure : report.failures()) {
+            err.println("  skipped " + failure);
+        }
+        if (report.indexed() == 0) {
+            store.close();
+            throw new InvalidInputException("no product of " + catalog.folder() + " could be indexed");
+        }
+        return store;
+    }
+
+    private IndexingListener progress() {
+        if (!interactive) {
+            return IndexingListener.NONE;
+        }
+        return new IndexingListener() {
+            @Override
+            public void onProgress(int done, int total) {
+                err.print("\rIndexing products: " + done + "/" + total + (done == total ? "\n" : ""));
+                err.flush();
+            }
+        };
+    }
+
+    private static Generator generator(CommandLine line) {
+        String llm = line.get("llm");
+        if (llm == null || llm.equalsIgnoreCase("none")) {
+            if (line.get("llm-model") != null || line.get("base-url") != null) {
+                throw new UsageException("--llm-model and --base-url need --llm openai|ollama|anthropic|gemini");
+            }
+            return TemplateGenerator.create();
+        }
+        ProviderGeneratorBuilder builder = LangChain4jGenerator.forProvider(LlmProvider.fromId(llm))
+                .fallback(TemplateGenerator.create());
+        if (line.get("llm-model") != null) {
+            builder.modelName(line.get("llm-model"));
+        }
+        if (line.get("base-url") != null) {
+            builder.baseUrl(line.get("base-url"));
+        }
+        return builder.build();
+    }
+
+    private static Set<String> with(Set<String> base, String... more) {
+        java.util.Set<String> all = new java.util.HashSet<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+}
