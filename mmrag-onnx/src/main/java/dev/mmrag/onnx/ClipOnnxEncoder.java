@@ -60,7 +60,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * file that cannot be read or decoded gives an {@link InvalidInputException} naming it. Images are decoded and
  * preprocessed on a small thread pool, the next batch while the model runs the current one (the first batch of
  * images is a quarter of the batch size, so that the model starts early). The sample values equal Pillow's
- * byte for byte for JPEG, PNG, GIF and BMP; see {@link ClipImagePreprocessor}.
+ * byte for byte for JPEG, PNG, GIF and BMP; see {@link ClipImagePreprocessor}. Starting the JVM with
+ * {@code --add-modules jdk.incubator.vector} makes the resize use the Java Vector API (same values, about a third
+ * less CPU time per catalogue image).
  *
  * <p>The DJL tokenizer binding would call an AWS telemetry endpoint when the tokenizer is created; unless the
  * environment variable or system property {@code OPT_OUT_TRACKING} is already set, this class sets the system
