@@ -345,7 +345,7 @@ public final class ClipEncoderBenchmark {
             int repeats = 5;
             int intraOp = processors;
             int preprocessing = processors;
-            boolean spinning = true;
+            boolean spinning = ClipOnnxEncoder.DEFAULT_INTRA_OP_SPINNING;
             ModelVariant variant = ModelVariant.FULL;
             Path model = Path.of("assets/models/mini-clip");
             Path catalog = Path.of("assets/data/style-catalog");
