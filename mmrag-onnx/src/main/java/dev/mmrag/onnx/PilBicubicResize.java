@@ -1,16 +1,18 @@
 package dev.mmrag.onnx;
 
-import java.util.Arrays;
+import java.nio.FloatBuffer;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
  * Resizes an 8-bit RGB image exactly as Pillow's {@code Image.resize(size, Image.BICUBIC)} does, which is what
- * the reference CLIP preprocessing calls, and returns only a crop window of the result.
+ * the reference CLIP preprocessing calls, and writes only a crop window of the result, rescaled and normalised
+ * through a lookup table, as channel planes of floats.
  *
  * <p>The algorithm (Pillow's {@code Resample.c}, reimplemented from its description):
  * <ul>
- *   <li>Two separable passes, horizontal first, then vertical; a pass whose size does not change is skipped.</li>
+ *   <li>Two separable passes, horizontal first, then vertical; a pass whose size does not change is skipped (here:
+ *       it gets a single weight of 1.0, which leaves every sample as it is).</li>
  *   <li>For output position {@code i} of a pass from {@code in} to {@code out} samples, {@code scale = in / out}
  *       and the kernel is widened when downscaling (antialiasing): {@code filterScale = max(scale, 1)},
  *       {@code support = 2 * filterScale}. The centre is {@code (i + 0.5) * scale}; input samples
@@ -23,12 +25,20 @@ import java.util.stream.IntStream;
  * Integer sums are exact, so computing only the crop window (only the columns the crop keeps in the horizontal
  * pass, and only the rows the vertical pass reads) gives the same bytes as resizing everything and cropping.
  *
- * <p>Thread-safety: stateless; a large horizontal pass uses the common fork-join pool.
+ * <p>The horizontal pass runs row by row, just ahead of the vertical pass, into a ring of as many rows as the
+ * vertical kernel is tall, so the intermediate image never exists whole and stays in the CPU cache; each output row
+ * of the vertical pass goes straight through the lookup table into the target. The inner loops are a
+ * {@link ResampleKernel}: the Java Vector API when the JVM has it, plain loops otherwise, with identical results.
+ *
+ * <p>Thread-safety: stateless; a large image is split into bands of output rows computed in parallel on the common
+ * fork-join pool (each band resamples the input rows it needs itself, so the bytes are the same).
  */
 final class PilBicubicResize {
 
-    private static final int PRECISION_BITS = 32 - 8 - 2;
-    private static final int HALF = 1 << (PRECISION_BITS - 1);
+    /** Fractional bits of the fixed-point weights. */
+    static final int PRECISION_BITS = 32 - 8 - 2;
+    /** One half in fixed point: the rounding term every sum starts from. */
+    static final int HALF = 1 << (PRECISION_BITS - 1);
     private static final double SUPPORT = 2.0;
     private static final double A = -0.5;
     /** Weight multiplications of a horizontal pass above which it runs in parallel (a 2-Mpx photo has ~5M). */
@@ -38,134 +48,69 @@ final class PilBicubicResize {
     }
 
     /**
-     * @param source the image
-     * @param outWidth the width of the resized image
-     * @param outHeight the height of the resized image
+     * Where the crop window lies in the resized image.
+     *
+     * @param resizedWidth the width of the resized image
+     * @param resizedHeight the height of the resized image
      * @param left the first column of the crop window, in the resized image
      * @param top the first row of the crop window, in the resized image
-     * @param cropWidth the width of the crop window
-     * @param cropHeight the height of the crop window
-     * @return the crop window of the resized image, 3 samples (R, G, B, each 0 to 255) a pixel, row after row
+     * @param width the width of the crop window
+     * @param height the height of the crop window
      */
-    static int[] resizeAndCrop(RgbImage source, int outWidth, int outHeight, int left, int top, int cropWidth,
-            int cropHeight) {
-        if (left < 0 || top < 0 || left + cropWidth > outWidth || top + cropHeight > outHeight) {
-            throw new IllegalArgumentException("crop " + cropWidth + "x" + cropHeight + " at (" + left + ", " + top
-                    + ") is outside the resized " + outWidth + "x" + outHeight + " image");
+    record Crop(int resizedWidth, int resizedHeight, int left, int top, int width, int height) {
+        Crop {
+            if (width < 1 || height < 1 || left < 0 || top < 0 || left + width > resizedWidth
+                    || top + height > resizedHeight) {
+                throw new IllegalArgumentException("crop " + width + "x" + height + " at (" + left + ", " + top
+                        + ") is outside the resized " + resizedWidth + "x" + resizedHeight + " image");
+            }
         }
-        boolean vertical = outHeight != source.height();
-        Weights rows = vertical ? Weights.of(source.height(), outHeight, top, cropHeight) : null;
-        int firstRow = vertical ? rows.first() : top;
-        int rowCount = vertical ? rows.end() - firstRow : cropHeight;
-        int rowLength = 3 * cropWidth;
 
-        int[] band = new int[rowCount * rowLength];
-        if (outWidth != source.width()) {
-            horizontalPass(source, Weights.of(source.width(), outWidth, left, cropWidth), firstRow, rowCount, band);
-        } else {
-            copyColumns(source, left, cropWidth, firstRow, rowCount, band);
+        /** @return the number of samples of one channel plane of the crop */
+        int plane() {
+            return width * height;
         }
-        if (!vertical) {
-            return band;
-        }
-        int[] out = new int[cropHeight * rowLength];
-        verticalPass(band, rowLength, firstRow, rows, out);
-        return out;
     }
 
     /**
-     * The horizontal pass of a large image (a photo of several megapixels) is split into row ranges computed in
-     * parallel on the common fork-join pool; each output sample is computed exactly as before, only sooner.
+     * Resizes, crops, and writes {@code table[c][sample]} for every 8-bit sample of channel {@code c} of the crop,
+     * channels first: sample {@code (x, y)} of channel {@code c} goes to
+     * {@code target[index + c * crop.plane() + y * crop.width() + x]}.
+     *
+     * @param source the image
+     * @param crop the resized size and the window kept
+     * @param table three lookup tables of 256 entries (R, G, B)
+     * @param target the buffer written (absolute puts; its position and limit are not used or changed)
+     * @param index where the first plane starts
      */
-    private static void horizontalPass(RgbImage source, Weights columns, int firstRow, int rowCount, int[] band) {
-        long work = (long) rowCount * columns.count * (columns.stride / 2);
-        int parts = work < PARALLEL_WORK ? 1 : Math.min(rowCount, ForkJoinPool.getCommonPoolParallelism() + 1);
+    static void resizeAndCrop(RgbImage source, Crop crop, float[][] table, FloatBuffer target, int index) {
+        resizeAndCrop(ResampleKernel.INSTANCE, source, crop, table, target, index);
+    }
+
+    /** As {@link #resizeAndCrop(RgbImage, Crop, float[][], FloatBuffer, int)}, with the given kernel. */
+    static void resizeAndCrop(ResampleKernel kernel, RgbImage source, Crop crop, float[][] table, FloatBuffer target,
+            int index) {
+        Weights columns = crop.resizedWidth() == source.width() ? Weights.identity(crop.left(), crop.width())
+                : Weights.of(source.width(), crop.resizedWidth(), crop.left(), crop.width());
+        Weights rows = crop.resizedHeight() == source.height() ? Weights.identity(crop.top(), crop.height())
+                : Weights.of(source.height(), crop.resizedHeight(), crop.top(), crop.height());
+        long work = (long) (rows.end() - rows.first()) * columns.count * columns.maxLength();
+        int parts = work < PARALLEL_WORK ? 1
+                : Math.min(crop.height(), ForkJoinPool.getCommonPoolParallelism() + 1);
         if (parts == 1) {
-            horizontalRows(source, columns, firstRow, 0, rowCount, band);
+            new Band(kernel, source, columns, rows, table, target, index, crop).run(0, crop.height());
         } else {
-            IntStream.range(0, parts).parallel().forEach(part -> horizontalRows(source, columns, firstRow,
-                    (int) ((long) rowCount * part / parts), (int) ((long) rowCount * (part + 1) / parts), band));
+            IntStream.range(0, parts).parallel().forEach(part -> new Band(kernel, source, columns, rows, table,
+                    target, index, crop).run(crop.height() * part / parts, crop.height() * (part + 1) / parts));
         }
     }
 
     /**
-     * Red and blue are summed together in one {@code long}: a pixel is packed as {@code red << 32 | blue}, so one
-     * 64-bit multiply-add per weight does the work of two 32-bit ones. Both sums stay below 2^31 in magnitude, so
-     * the low 32 bits are exactly the blue sum and the rest, shifted down, exactly the red sum.
+     * @param sum a fixed-point sum, the rounding term included
+     * @return the 8-bit sample: the sum's integer part clamped to 0..255
      */
-    private static void horizontalRows(RgbImage source, Weights columns, int firstRow, int from, int to, int[] band) {
-        byte[] data = source.data();
-        int pixelStride = source.pixelStride();
-        int red = source.channelOffset(0);
-        int green = source.channelOffset(1);
-        int blue = source.channelOffset(2);
-        int firstColumn = columns.first();
-        int width = columns.end() - firstColumn;
-        long[] redBlue = new long[width];
-        int[] greens = new int[width];
-        int[] start = columns.start;
-        int[] length = columns.length;
-        int[] weights = columns.weights;
-        int o = from * 3 * columns.count;
-        for (int y = from; y < to; y++) {
-            int p = (firstRow + y) * source.rowStride() + firstColumn * pixelStride;
-            for (int i = 0; i < width; i++, p += pixelStride) {
-                redBlue[i] = (long) (data[p + red] & 0xFF) << 32 | (data[p + blue] & 0xFF);
-                greens[i] = data[p + green] & 0xFF;
-            }
-            for (int x = 0; x < columns.count; x++) {
-                int i = start[x] - firstColumn;
-                int k = x * columns.stride;
-                int end = k + length[x];
-                long redBlueSum = (long) HALF << 32 | HALF;
-                int greenSum = HALF;
-                for (; k < end; k++, i++) {
-                    int weight = weights[k];
-                    redBlueSum += redBlue[i] * weight;
-                    greenSum += greens[i] * weight;
-                }
-                int blueSum = (int) redBlueSum;
-                band[o++] = clip8((int) ((redBlueSum - blueSum) >> 32));
-                band[o++] = clip8(greenSum);
-                band[o++] = clip8(blueSum);
-            }
-        }
-    }
-
-    private static void copyColumns(RgbImage source, int left, int cropWidth, int firstRow, int rowCount, int[] band) {
-        int o = 0;
-        for (int y = firstRow; y < firstRow + rowCount; y++) {
-            for (int x = left; x < left + cropWidth; x++) {
-                for (int c = 0; c < 3; c++) {
-                    band[o++] = source.sample(x, y, c);
-                }
-            }
-        }
-    }
-
-    /** Sums whole rows at a time: a simple loop over ints that the JIT compiles to vector instructions. */
-    private static void verticalPass(int[] band, int rowLength, int firstRow, Weights rows, int[] out) {
-        int[] sums = new int[rowLength];
-        for (int y = 0; y < rows.count; y++) {
-            Arrays.fill(sums, HALF);
-            int k = y * rows.stride;
-            for (int t = 0; t < rows.length[y]; t++) {
-                int weight = rows.weights[k + t];
-                int in = (rows.start[y] - firstRow + t) * rowLength;
-                for (int i = 0; i < rowLength; i++) {
-                    sums[i] += band[in + i] * weight;
-                }
-            }
-            int o = y * rowLength;
-            for (int i = 0; i < rowLength; i++) {
-                out[o + i] = clip8(sums[i]);
-            }
-        }
-    }
-
-    private static int clip8(int sum) {
-        int value = sum >> PRECISION_BITS;
-        return value < 0 ? 0 : Math.min(value, 255);
+    static int clip8(int sum) {
+        return Math.min(Math.max(sum >> PRECISION_BITS, 0), 255);
     }
 
     /** The Keys cubic with {@code a = -0.5}, as Pillow writes it (the operation order matters for exactness). */
@@ -183,9 +128,81 @@ final class PilBicubicResize {
     }
 
     /**
+     * Output rows of the crop, computed by one thread: the horizontal pass fills a ring of rows just ahead of the
+     * vertical pass, whose rows go through the lookup table into the target.
+     */
+    private static final class Band {
+        private final ResampleKernel kernel;
+        private final ResampleKernel.HorizontalPass horizontal;
+        private final Weights rows;
+        private final int ringRows;
+        private final int rowStride;
+        private final int[] ring;
+        private final int[] tapOffsets;
+        private final int[] samples;
+        private final float[] values;
+        private final float[][] table;
+        private final FloatBuffer target;
+        private final int index;
+        private final Crop crop;
+
+        Band(ResampleKernel kernel, RgbImage source, Weights columns, Weights rows, float[][] table,
+                FloatBuffer target, int index, Crop crop) {
+            this.kernel = kernel;
+            this.horizontal = kernel.horizontal(source, columns);
+            this.rows = rows;
+            this.ringRows = rows.maxLength();
+            this.rowStride = columns.count * kernel.pixelStride() + kernel.rowSlack();
+            this.ring = new int[ringRows * rowStride];
+            this.tapOffsets = new int[ringRows];
+            this.samples = new int[columns.count * kernel.pixelStride()];
+            this.values = new float[columns.count];
+            this.table = table;
+            this.target = target;
+            this.index = index;
+            this.crop = crop;
+        }
+
+        /** Computes output rows {@code from} (inclusive) to {@code to} (exclusive). */
+        void run(int from, int to) {
+            int next = rows.start[from];
+            for (int y = from; y < to; y++) {
+                int start = rows.start[y];
+                int taps = rows.length[y];
+                next = Math.max(next, start);
+                for (; next < start + taps; next++) {
+                    horizontal.resample(next, ring, slot(next));
+                }
+                for (int t = 0; t < taps; t++) {
+                    tapOffsets[t] = slot(start + t);
+                }
+                kernel.vertical(ring, tapOffsets, rows.weights, y * rows.stride, taps, samples.length, samples);
+                write(y);
+            }
+        }
+
+        /** The ring slot of input row {@code row}: rows in use are never more than the ring holds. */
+        private int slot(int row) {
+            return row % ringRows * rowStride;
+        }
+
+        private void write(int y) {
+            int pixelStride = kernel.pixelStride();
+            for (int c = 0; c < 3; c++) {
+                float[] channel = table[c];
+                for (int x = 0, i = c; x < values.length; x++, i += pixelStride) {
+                    values[x] = channel[samples[i]];
+                }
+                target.put(index + c * crop.plane() + y * crop.width(), values);
+            }
+        }
+    }
+
+    /**
      * The fixed-point weights of output positions {@code first .. first + count - 1} of a resize from
      * {@code inSize} to {@code outSize} samples: output {@code i} reads {@code length[i]} input samples from
-     * {@code start[i]}, with weights {@code weights[i * stride ...]}.
+     * {@code start[i]}, with weights {@code weights[i * stride ...]}; the weights from {@code length[i]} to
+     * {@code stride} are zero. Starts and ends never decrease with {@code i}.
      */
     static final class Weights {
         final int count;
@@ -230,6 +247,17 @@ final class PilBicubicResize {
             return result;
         }
 
+        /** @return the weights of a pass that keeps the size: output {@code i} is input {@code first + i}, as is */
+        static Weights identity(int first, int count) {
+            Weights result = new Weights(count, 1);
+            for (int i = 0; i < count; i++) {
+                result.start[i] = first + i;
+                result.length[i] = 1;
+                result.weights[i] = 1 << PRECISION_BITS;
+            }
+            return result;
+        }
+
         /** @return the first input sample any output reads */
         int first() {
             return start[0];
@@ -238,6 +266,15 @@ final class PilBicubicResize {
         /** @return one past the last input sample any output reads */
         int end() {
             return start[count - 1] + length[count - 1];
+        }
+
+        /** @return the largest number of input samples one output reads */
+        int maxLength() {
+            int max = 0;
+            for (int n : length) {
+                max = Math.max(max, n);
+            }
+            return max;
         }
     }
 }

@@ -9,10 +9,13 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -20,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 9.4.0 ({@code Image.resize(size, Image.BICUBIC)} then the center crop, as {@code CLIPImageProcessor} does)
  * made of the parity images and of a photo enlarged to 1728 x 1296 (a downscale by almost 6); the script that
  * made them is next to them. The inputs include JPEGs, so the JDK's JPEG decoding is compared with Pillow's
- * libjpeg-turbo too.
+ * libjpeg-turbo too. Both resampling kernels are compared: the Vector API one (this test JVM has the module, see the
+ * module's pom) and the scalar one.
  */
 class PilBicubicResizeTest {
 
@@ -29,22 +33,29 @@ class PilBicubicResizeTest {
     private static final ClipImagePreprocessor PREPROCESSOR = ClipImagePreprocessor.fromModelDirectory(
             TestData.miniClipModel());
 
-    static Stream<String> crops() throws IOException {
+    static Stream<Arguments> crops() throws IOException {
+        List<String> crops;
         try (Stream<Path> files = Files.list(CROPS)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crop.png")).sorted().toList()
-                    .stream();
+            crops = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crop.png")).sorted().toList();
         }
+        return Stream.of(new SimdResampleKernel(), new ScalarResampleKernel())
+                .flatMap(kernel -> crops.stream().map(crop -> Arguments.of(crop, Named.of(kernel.name(), kernel))));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @Test
+    void thisJvmUsesTheVectorApiKernel() {
+        assertThat(ResampleKernel.INSTANCE).isInstanceOf(SimdResampleKernel.class);
+    }
+
+    @ParameterizedTest(name = "{0} ({1})")
     @MethodSource("crops")
-    void resizeAndCropEqualPillowByteForByte(String crop) throws IOException {
+    void resizeAndCropEqualPillowByteForByte(String crop, ResampleKernel kernel) throws IOException {
         String sourceName = crop.substring(0, crop.length() - ".crop.png".length());
         Path source = CROPS.resolve("sources").resolve(sourceName);
         if (!Files.exists(source)) {
             source = resource("/clip-parity/images").resolve(sourceName);
         }
-        int[] ours = PREPROCESSOR.resizeAndCrop(PREPROCESSOR.decoder().decode(ImageContent.of(source)));
+        float[] ours = PREPROCESSOR.samples(PREPROCESSOR.decoder().decode(ImageContent.of(source)), kernel);
         RgbImage pillow = RgbImage.of(ImageIO.read(CROPS.resolve(crop).toFile()));
         assertThat(pillow.width()).isEqualTo(224);
         assertThat(pillow.height()).isEqualTo(224);
@@ -52,7 +63,7 @@ class PilBicubicResizeTest {
         for (int y = 0; y < 224; y++) {
             for (int x = 0; x < 224; x++) {
                 for (int c = 0; c < 3; c++) {
-                    if (ours[(y * 224 + x) * 3 + c] != pillow.sample(x, y, c)) {
+                    if (ours[(c * 224 + y) * 224 + x] != pillow.sample(x, y, c)) {
                         differing++;
                     }
                 }
@@ -85,8 +96,7 @@ class PilBicubicResizeTest {
 
     @Test
     void aCropOutsideTheResizedImageIsRefused() {
-        RgbImage image = RgbImage.packed(new byte[3 * 4 * 4], 4, 4);
-        assertThatThrownBy(() -> PilBicubicResize.resizeAndCrop(image, 8, 8, 2, 2, 8, 8))
+        assertThatThrownBy(() -> new PilBicubicResize.Crop(8, 8, 2, 2, 8, 8))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the resized 8x8 image");
     }
 

@@ -62,6 +62,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * {@code assets/} of the working directory. The last line is
  * {@code RESULT images_per_s=.. texts_per_s=.. raw_ort_images_per_s=.. overhead_ratio=..} at batch 32.
  *
+ * <p>Run it with and without {@code --add-modules jdk.incubator.vector} on the {@code java} command line: with it,
+ * the resize uses the Java Vector API (the configuration line names the resize kernel).
+ *
  * <p>Thread-safety: a program; not meant to be called concurrently.
  */
 public final class ClipEncoderBenchmark {
@@ -94,8 +97,8 @@ public final class ClipEncoderBenchmark {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf(Locale.ROOT, "  model %s, variant %s%n", options.model, options.variant);
         System.out.printf(Locale.ROOT, "  ONNX Runtime intra-op threads %d (spinning %s), graph optimisation ALL, "
-                + "preprocessing threads %d%n", options.intraOpThreads, options.spinning ? "on" : "off",
-                options.preprocessingThreads);
+                + "preprocessing threads %d, resize kernel %s%n", options.intraOpThreads,
+                options.spinning ? "on" : "off", options.preprocessingThreads, ClipImagePreprocessor.resizeKernel());
         System.out.printf(Locale.ROOT, "  %d catalogue JPEGs (%s), %d texts (catalogue descriptions)%n", images.size(),
                 options.catalog, texts.size());
         System.out.printf(Locale.ROOT, "  batch sizes %s; %d timed repeats after one warm-up, medians; ours and the "
@@ -342,7 +345,7 @@ public final class ClipEncoderBenchmark {
             int repeats = 5;
             int intraOp = processors;
             int preprocessing = processors;
-            boolean spinning = true;
+            boolean spinning = ClipOnnxEncoder.DEFAULT_INTRA_OP_SPINNING;
             ModelVariant variant = ModelVariant.FULL;
             Path model = Path.of("assets/models/mini-clip");
             Path catalog = Path.of("assets/data/style-catalog");
