@@ -242,6 +242,9 @@ public final class VectorStoreBenchmark {
      * and alternating exposes the variants to the same load.
      */
     private List<Curve> sweep(List<Variant> variants) {
+        if (variants.isEmpty()) {
+            return List.of();
+        }
         System.out.printf(Locale.ROOT, "%nef sweep (queries/s: best of %d alternating rounds of %d queries):%n", ROUNDS,
                 queries);
         List<Curve> curves = new ArrayList<>();
