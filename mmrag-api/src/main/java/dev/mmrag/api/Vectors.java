@@ -1,5 +1,8 @@
 package dev.mmrag.api;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Checks and small operations on float vectors, shared by encoders, stores and the pipeline.
  *
@@ -38,6 +41,41 @@ public final class Vectors {
         if (allZero && metric == Metric.COSINE && dimension > 0) {
             throw new InvalidInputException(what + " is all zeros, which has no direction for cosine similarity");
         }
+    }
+
+    /**
+     * Checks every record of a batch that is about to be written to a store, as {@link VectorStore#upsert(List)}
+     * requires: a null record, or a vector that fails {@link #check}, becomes an {@link ItemFailure} naming the
+     * record and its position, and the rest of the batch can still be written.
+     *
+     * @param records the batch
+     * @param dimension the store's dimension
+     * @param metric the store's metric
+     * @param failures receives one failure per unusable record
+     * @return the positions of the usable records, in order
+     * @throws InvalidInputException when {@code records} itself is null
+     */
+    public static List<Integer> checkRecords(List<VectorRecord> records, int dimension, Metric metric,
+            List<ItemFailure> failures) {
+        if (records == null) {
+            throw new InvalidInputException("records must not be null");
+        }
+        List<Integer> usable = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            VectorRecord record = records.get(i);
+            if (record == null) {
+                failures.add(new ItemFailure(null, i, "record at index " + i + " is null",
+                        new InvalidInputException("record at index " + i + " is null")));
+                continue;
+            }
+            try {
+                check("vector of item '" + record.id() + "'", record.vector(), dimension, metric);
+                usable.add(i);
+            } catch (InvalidInputException e) {
+                failures.add(ItemFailure.of(record.id(), i, e));
+            }
+        }
+        return usable;
     }
 
     /**

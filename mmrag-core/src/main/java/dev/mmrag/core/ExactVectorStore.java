@@ -68,23 +68,12 @@ public final class ExactVectorStore implements VectorStore {
 
     @Override
     public BatchResult upsert(List<VectorRecord> records) {
-        if (records == null) {
-            throw new InvalidInputException("records must not be null");
-        }
         List<ItemFailure> failures = new ArrayList<>();
-        List<Entry> valid = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            VectorRecord record = records.get(i);
-            try {
-                if (record == null) {
-                    throw new InvalidInputException("record at index " + i + " is null");
-                }
-                float[] vector = record.vector();
-                Vectors.check("vector of item '" + record.id() + "'", vector, dimension, metric);
-                valid.add(new Entry(record.id(), vector, record.metadata(), Vectors.norm(vector)));
-            } catch (InvalidInputException e) {
-                failures.add(ItemFailure.of(record == null ? null : record.id(), i, e));
-            }
+        List<Entry> valid = new ArrayList<>(records == null ? 0 : records.size());
+        for (int position : Vectors.checkRecords(records, dimension, metric, failures)) {
+            VectorRecord record = records.get(position);
+            float[] vector = record.vector();
+            valid.add(new Entry(record.id(), vector, record.metadata(), Vectors.norm(vector)));
         }
         lock.writeLock().lock();
         try {

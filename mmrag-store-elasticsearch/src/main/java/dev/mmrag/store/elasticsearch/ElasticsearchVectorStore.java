@@ -235,23 +235,8 @@ public final class ElasticsearchVectorStore implements VectorStore {
 
     @Override
     public BatchResult upsert(List<VectorRecord> records) {
-        if (records == null) {
-            throw new InvalidInputException("records must not be null");
-        }
         List<ItemFailure> failures = new ArrayList<>();
-        List<Integer> valid = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            VectorRecord record = records.get(i);
-            try {
-                if (record == null) {
-                    throw new InvalidInputException("record at index " + i + " is null");
-                }
-                Vectors.check("vector of item '" + record.id() + "'", record.vector(), dimension, metric);
-                valid.add(i);
-            } catch (InvalidInputException e) {
-                failures.add(ItemFailure.of(record == null ? null : record.id(), i, e));
-            }
-        }
+        List<Integer> valid = Vectors.checkRecords(records, dimension, metric, failures);
         for (int start = 0; start < valid.size(); start += bulkBatchSize) {
             List<Integer> batch = valid.subList(start, Math.min(valid.size(), start + bulkBatchSize));
             boolean last = start + batch.size() == valid.size();

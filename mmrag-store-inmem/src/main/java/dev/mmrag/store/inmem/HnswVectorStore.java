@@ -258,25 +258,12 @@ public final class HnswVectorStore implements VectorStore {
 
     @Override
     public BatchResult upsert(List<VectorRecord> records) {
-        if (records == null) {
-            throw new InvalidInputException("records must not be null");
-        }
         List<ItemFailure> failures = new ArrayList<>();
-        List<HnswItem> valid = new ArrayList<>(records.size());
-        List<Integer> positions = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            VectorRecord record = records.get(i);
-            try {
-                if (record == null) {
-                    throw new InvalidInputException("record at index " + i + " is null");
-                }
-                float[] vector = record.vector();
-                Vectors.check("vector of item '" + record.id() + "'", vector, dimension, metric);
-                valid.add(new HnswItem(record.id(), vector, record.metadata()));
-                positions.add(i);
-            } catch (InvalidInputException e) {
-                failures.add(ItemFailure.of(record == null ? null : record.id(), i, e));
-            }
+        List<Integer> positions = Vectors.checkRecords(records, dimension, metric, failures);
+        List<HnswItem> valid = new ArrayList<>(positions.size());
+        for (int position : positions) {
+            VectorRecord record = records.get(position);
+            valid.add(new HnswItem(record.id(), record.vector(), record.metadata()));
         }
         writeLock.lock();
         try {
