@@ -10,9 +10,10 @@ import java.util.Map;
  * Something to index: an id, one or more contents (text, images) and metadata.
  *
  * <p>When an item has several contents, {@code MultimodalRag} indexes the normalised mean of their
- * embeddings as the item's vector. An image content that lives in a file or at a URL is remembered in the
- * metadata under {@link #IMAGE_REF_KEY} (unless the metadata already has that key), so that an augmenter can
- * later attach the image to a prompt.
+ * embeddings as the item's vector. The item's first image, when it lives in a file (stored as an absolute path)
+ * or at a URL, is remembered in the stored metadata under {@link #IMAGE_REF_KEY}, so that an augmenter can later
+ * attach the image to a prompt. That key is reserved: an item's own metadata may not use it, so that no
+ * catalogue field can point the pipeline at a file or URL other than the item's own image.
  *
  * <p>Thread-safety: immutable.
  *
@@ -22,7 +23,7 @@ import java.util.Map;
  */
 public record Item(String id, List<Content> contents, Map<String, Object> metadata) {
 
-    /** The metadata key under which the reference (path or URL) of an item's first image is kept. */
+    /** The reserved metadata key under which the reference (path or URL) of an item's first image is stored. */
     public static final String IMAGE_REF_KEY = "mmrag_image";
 
     /** Validates and copies the fields. */
@@ -38,6 +39,10 @@ public record Item(String id, List<Content> contents, Map<String, Object> metada
         }
         contents = List.copyOf(contents);
         metadata = Metadata.copyOf(metadata);
+        if (metadata.containsKey(IMAGE_REF_KEY)) {
+            throw new InvalidInputException("item '" + id + "' has metadata key '" + IMAGE_REF_KEY
+                    + "', which is reserved: mmrag sets it from the item's own image content");
+        }
     }
 
     /**

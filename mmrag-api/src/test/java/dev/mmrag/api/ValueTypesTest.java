@@ -75,6 +75,8 @@ class ValueTypesTest {
                 .hasMessageContaining("'sku-1' has no content");
         assertThatThrownBy(() -> Item.builder("sku-1").text("hat").metadata("when", new Object()).build())
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("java.lang.Object");
+        assertThatThrownBy(() -> Item.builder("sku-1").text("hat").metadata(Item.IMAGE_REF_KEY, "/etc/passwd").build())
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'mmrag_image', which is reserved");
         Item item = Item.builder("sku-1").text("red hat").image(Path.of("hat.jpg")).metadata("price", 10).build();
         assertThat(item.contents()).hasSize(2);
         assertThat(item.metadata()).containsEntry("price", 10L);

@@ -16,8 +16,8 @@ import java.util.Map;
  * numbered {@code <source>} block, and the images to attach.
  *
  * <p>Retrieved text is untrusted (a product description may contain "ignore previous instructions"). So the
- * system text tells the model that sources are data, and every metadata value is escaped ({@code < > &}
- * become entities, line breaks become spaces) so that it cannot close its block or open a fake one.
+ * system text tells the model that sources are data, and every metadata value and id is escaped
+ * ({@code < > & "} become entities, line breaks become spaces) so that it cannot close its block or open a fake one.
  *
  * <p>A block looks like this:
  * <pre>{@code
@@ -125,7 +125,7 @@ public final class DefaultAugmenter implements Augmenter {
      * Makes untrusted text safe inside a source block.
      *
      * @param text any text
-     * @return the text with {@code & < >} escaped and line breaks turned into spaces
+     * @return the text with {@code & < > "} escaped and line breaks turned into spaces
      */
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
@@ -140,6 +140,9 @@ public final class DefaultAugmenter implements Augmenter {
                     break;
                 case '>':
                     out.append("&gt;");
+                    break;
+                case '"':
+                    out.append("&quot;");
                     break;
                 case '\n':
                 case '\r':

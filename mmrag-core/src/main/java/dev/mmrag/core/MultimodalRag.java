@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +44,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Indexing encodes items in batches (default {@value #DEFAULT_BATCH_SIZE} items a batch). An item's vector
- * is its content's embedding, or for several contents the L2-normalised mean of their embeddings. When a
+ * is its content's embedding, or for several contents the L2-normalised mean of their embeddings; its first
+ * image's absolute path or URL is stored under {@link Item#IMAGE_REF_KEY}. When a
  * batch fails to encode, its items are encoded one by one so that only the bad ones fail; every failure is
  * reported in the {@link IndexReport} and to the {@link IndexingListener}, and the run goes on.
  *
@@ -230,19 +232,19 @@ public final class MultimodalRag {
         return Vectors.normalizeInPlace(mean);
     }
 
+    /** The item's metadata plus the reference of its first image, when that image is a file or a URL. */
     private static Map<String, Object> metadataOf(Item item) {
-        if (item.metadata().containsKey(Item.IMAGE_REF_KEY)) {
-            return item.metadata();
-        }
         for (Content content : item.contents()) {
             if (content instanceof ImageContent) {
-                var reference = ((ImageContent) content).reference();
-                if (reference.isPresent()) {
-                    Map<String, Object> metadata = new LinkedHashMap<>(item.metadata());
-                    metadata.put(Item.IMAGE_REF_KEY, reference.get());
-                    return metadata;
+                ImageContent image = (ImageContent) content;
+                Optional<String> reference = image.path().map(p -> p.toAbsolutePath().normalize().toString())
+                        .or(image::reference);
+                if (reference.isEmpty()) {
+                    return item.metadata();
                 }
-                break;
+                Map<String, Object> metadata = new LinkedHashMap<>(item.metadata());
+                metadata.put(Item.IMAGE_REF_KEY, reference.get());
+                return metadata;
             }
         }
         return item.metadata();

@@ -195,6 +195,16 @@ class MultimodalRagTest {
     }
 
     @Test
+    void aRelativeImagePathIsStoredAbsolute() throws Exception {
+        Path relative = Path.of("target", "relative-photo.jpg");
+        Files.createDirectories(relative.getParent());
+        Files.write(relative, KeywordTestEncoder.imageBytes("grey wool scarf"));
+        rag.index(List.of(Item.builder("scarf").image(relative).build()));
+        assertThat(store.get("scarf").orElseThrow().metadata())
+                .containsEntry(Item.IMAGE_REF_KEY, relative.toAbsolutePath().normalize().toString());
+    }
+
+    @Test
     void reindexingAnIdReplacesIt() {
         indexCatalogue();
         rag.index(List.of(Item.builder("sku-1").text("white dotted scarf").metadata("name", "Scarf").build()));

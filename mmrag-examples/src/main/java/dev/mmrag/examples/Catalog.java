@@ -105,13 +105,4 @@ public record Catalog(Path folder, List<Item> items) {
         throw line.problem("field '" + field + "' has unsupported value " + node
                 + "; expected a string, number, boolean" + (allowArray ? " or an array of those" : ""));
     }
-
-    /**
-     * @param id a product id
-     * @return the product
-     */
-    public Item item(String id) {
-        return items.stream().filter(i -> i.id().equals(id)).findFirst()
-                .orElseThrow(() -> new InvalidInputException("no product '" + id + "' in " + folder));
-    }
 }

@@ -121,6 +121,10 @@ class StyleFinderTest {
         assertThat(run("find", "--text", "hat", "--catalog", dir.toString()).err())
                 .contains("line 1: field 'size' has unsupported value {\"eu\":42}");
 
+        Files.writeString(dir.resolve("catalog.jsonl"), "{\"id\": \"a\", \"image\": \"a.jpg\", \"mmrag_image\": \"/etc/passwd\"}");
+        assertThat(run("find", "--text", "hat", "--catalog", dir.toString()).err())
+                .contains("line 1: item 'a' has metadata key 'mmrag_image', which is reserved");
+
         Files.writeString(dir.resolve("catalog.jsonl"), "{\"id\": \"a\", \"image\": \"a.jpg\",");
         assertThat(run("find", "--text", "hat", "--catalog", dir.toString()).err()).contains("line 1: not valid JSON");
     }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mmrag.api.Answer;
+import dev.mmrag.api.Content;
 import dev.mmrag.api.Item;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.Query;
+import dev.mmrag.api.VectorRecord;
 import dev.mmrag.core.ExactVectorStore;
 import dev.mmrag.core.MultimodalRag;
 import dev.mmrag.core.TemplateGenerator;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole pipeline with this module's generator: mmrag-core's {@link MultimodalRag} indexes the style catalogue
- * (text through {@link KeywordTestEncoder}, each product's real JPEG remembered in its metadata), retrieves for a
+ * (text through {@link KeywordTestEncoder}, each product's real JPEG remembered in its stored metadata), retrieves for a
  * question, and streams the answer from a {@link FakeLlmServer} that speaks OpenAI's protocol. No language model
  * runs here: the server's answer is scripted, and it includes a link that no product has.
  */
@@ -50,7 +52,7 @@ class PipelineWithLlmTest {
                 .apiKey("pipeline-key").fallback(TemplateGenerator.create()).build();
         MultimodalRag rag = MultimodalRag.builder().encoder(encoder)
                 .store(new ExactVectorStore(encoder.dimension(), Metric.COSINE)).generator(llm).build();
-        assertThat(rag.index(catalogue()).failures()).isEmpty();
+        store(rag, encoder);
         server.enqueue(OpenAiProtocolTest.OPENAI.stream(List.of("The Red Striped T-Shirt [1] is at ",
                 "https://shop.example/products/sku-0002", " (not at https://sh", "op.example.evil/sku-0002).")));
         List<String> received = new ArrayList<>();
@@ -70,16 +72,20 @@ class PipelineWithLlmTest {
                 .isEqualTo(StylePrompts.bytes(StylePrompts.productImage("sku-0002")));
     }
 
-    private static List<Item> catalogue() throws IOException {
-        List<Item> items = new ArrayList<>();
+    /**
+     * Stores each product's text embedding with its metadata and its real JPEG's path under
+     * {@link Item#IMAGE_REF_KEY}, as indexing a photographed item would (the keyword encoder cannot read JPEGs, so
+     * the records are written to the store directly).
+     */
+    private static void store(MultimodalRag rag, KeywordTestEncoder encoder) throws IOException {
+        List<VectorRecord> records = new ArrayList<>();
         for (String line : Files.readAllLines(TestData.styleCatalog().resolve("catalog.jsonl"))) {
             Map<String, Object> p = StylePrompts.JSON.readValue(line, new TypeReference<Map<String, Object>>() { });
             String id = (String) p.get("id");
-            items.add(Item.builder(id).text(p.get("name") + ". " + p.get("description"))
-                    .metadata(Map.of("name", p.get("name"), "price", p.get("price"), "url", p.get("url"),
-                            Item.IMAGE_REF_KEY, StylePrompts.productImage(id).toString()))
-                    .build());
+            float[] vector = encoder.encode(Content.text(p.get("name") + ". " + p.get("description")));
+            records.add(new VectorRecord(id, vector, Map.of("name", p.get("name"), "price", p.get("price"),
+                    "url", p.get("url"), Item.IMAGE_REF_KEY, StylePrompts.productImage(id).toString())));
         }
-        return items;
+        assertThat(rag.store().upsert(records).failures()).isEmpty();
     }
 }
