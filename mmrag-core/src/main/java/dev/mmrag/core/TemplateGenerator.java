@@ -33,7 +33,7 @@ public final class TemplateGenerator implements Generator {
     /** The name answers carry in {@link Answer#generator()}. */
     public static final String NAME = "template";
     /** The default header line. */
-    public static final String DEFAULT_HEADER = "Here are the {count} best matches for {question}:";
+    public static final String DEFAULT_HEADER = "Best matches for {question}:";
     /** The default line per item. */
     public static final String DEFAULT_ITEM =
             "[{rank}] {name|title|id}{? by {brand}?}{? - {price}{? {currency}?}?}{? - {url|link}?} (score {score})";

@@ -27,7 +27,7 @@ class TemplateGeneratorTest {
     @Test
     void listsEachItemWithNamePriceLinkAndScore() {
         Answer answer = TemplateGenerator.create().generate(prompt(Query.ofText("red hat"), List.of(HAT)));
-        assertThat(answer.text()).isEqualTo("Here are the 1 best matches for \"red hat\":\n"
+        assertThat(answer.text()).isEqualTo("Best matches for \"red hat\":\n"
                 + "[1] Red Hat by Acme - 19.90 EUR - https://shop.example/p/sku-1 (score 0.912)");
         assertThat(answer.sources()).containsExactly(HAT);
         assertThat(answer.generator()).isEqualTo("template");
@@ -44,7 +44,7 @@ class TemplateGeneratorTest {
     void describesImageAndMixedQueries() {
         ImageContent photo = ImageContent.of(new byte[] {1}, "image/jpeg");
         assertThat(TemplateGenerator.create().generate(prompt(Query.ofImage(photo), List.of(HAT))).text())
-                .startsWith("Here are the 1 best matches for your photo:");
+                .startsWith("Best matches for your photo:");
         Query mixed = Query.builder().text("in blue").image(photo).build();
         assertThat(TemplateGenerator.create().generate(prompt(mixed, List.of())).text())
                 .isEqualTo("Sorry, nothing matches \"in blue\" and your photo.");

@@ -26,7 +26,7 @@ class QuickStartTest {
         }
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList());
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).isEqualTo("Here are the 2 best matches for \"a blue hat\":");
+        assertThat(lines.get(0)).isEqualTo("Best matches for \"a blue hat\":");
         assertThat(lines.get(1)).startsWith("[1] Blue Hat - 32.99 - https://shop.example/products/sku-0217");
     }
 

@@ -131,7 +131,7 @@ class StyleFinderLlmTest {
                 "--base-url", baseUrl(), "--k", "2");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(requests).hasSize(3);
-        assertThat(run.out()).startsWith("Here are the 2 best matches for \"a red hat\":");
+        assertThat(run.out()).startsWith("Best matches for \"a red hat\":");
         assertThat(run.err()).contains("note: the language model could not answer; this is the offline answer.");
     }
 

@@ -54,7 +54,7 @@ class StyleFinderTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> lines = run.out().lines().toList();
         assertThat(lines).hasSize(4);
-        assertThat(lines.get(0)).isEqualTo("Here are the 3 best matches for your photo:");
+        assertThat(lines.get(0)).isEqualTo("Best matches for your photo:");
         assertThat(lines.get(1)).startsWith("[1] ").contains("https://shop.example/products/" + expected)
                 .contains(" EUR ").containsPattern("\\(score 0\\.\\d{3}\\)$");
         assertThat(run.err()).contains("Indexed 320 of 320 products");
