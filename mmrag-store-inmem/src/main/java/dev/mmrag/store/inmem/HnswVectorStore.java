@@ -65,9 +65,10 @@ import java.util.function.Predicate;
  * distances). For the same reason a store of at most {@code 16 * max(ef, topK)} items is always scanned.
  *
  * <p><b>Updates and deletes.</b> An upsert of an existing id replaces the record; a delete frees the id for reuse.
- * hnswlib keeps a deleted or replaced item's graph node as a tombstone that searches pass through but never
- * return, so the memory of tombstones is not reclaimed until the store is rebuilt; {@link #graphNodes()} tells
- * how many nodes the graph holds.
+ * An upsert that leaves the vector unchanged (new metadata, or a re-sync of the same record) updates the item's
+ * graph node in place. Otherwise hnswlib keeps a deleted or replaced item's graph node as a tombstone that
+ * searches pass through but never return, so the memory of tombstones is not reclaimed until the store is
+ * rebuilt; {@link #graphNodes()} tells how many nodes the graph holds.
  *
  * <p><b>Persistence</b>: {@link #save(Path)} writes crash-safely and {@link #load(Path)} reads only files that
  * pass a checksum and an allow-list of classes; see {@link StoreFile} for the format.
@@ -112,7 +113,10 @@ public final class HnswVectorStore implements VectorStore {
     /** Read-held by every graph search, write-held while the graph grows its capacity. */
     private final ReentrantReadWriteLock layoutLock = new ReentrantReadWriteLock();
     private volatile int ef;
-    /** An upper bound of the graph nodes created so far, tombstones included; guarded by writeLock. */
+    /**
+     * The graph nodes created so far, tombstones included (an upper bound: an add that fails is counted too);
+     * guarded by writeLock.
+     */
     private long slotsUsed;
 
     private HnswVectorStore(Builder builder, HnswIndex<String, HnswItem, HnswItem, Float> index, long slotsUsed) {
@@ -240,7 +244,7 @@ public final class HnswVectorStore implements VectorStore {
 
     /**
      * @return how many nodes the graph holds: the stored items and the tombstones of deleted or replaced ones (an
-     *     upper bound: an upsert that leaves a vector unchanged updates its node in place, and is counted too)
+     *     upsert that leaves an item's vector unchanged updates its node in place and adds none)
      */
     public long graphNodes() {
         writeLock.lock();
@@ -272,7 +276,9 @@ public final class HnswVectorStore implements VectorStore {
                 HnswItem item = valid.get(j);
                 try {
                     metadataKeys.addAll(item.metadata().keySet());
-                    slotsUsed++;
+                    if (takesNewNode(item)) {
+                        slotsUsed++;
+                    }
                     index.add(item);
                     items.put(item.id(), item);
                 } catch (RuntimeException e) {
@@ -285,6 +291,15 @@ public final class HnswVectorStore implements VectorStore {
         }
         failures.sort(Comparator.comparingInt(ItemFailure::index));
         return new BatchResult(records.size(), failures);
+    }
+
+    /**
+     * Whether adding the item creates a graph node: hnswlib updates an existing id's node in place when the vectors
+     * are equal ({@link HnswItem#equals(Object)}) and otherwise leaves it as a tombstone and creates a new one.
+     * Called with the write lock held, so the graph cannot change in between.
+     */
+    private boolean takesNewNode(HnswItem item) {
+        return index.get(item.id()).map(inGraph -> !inGraph.equals(item)).orElse(true);
     }
 
     /** Grows the graph's capacity so that {@code more} new nodes fit; called with the write lock held. */
