@@ -97,6 +97,8 @@ public final class HnswVectorStore implements VectorStore {
     /** The largest dimension a store can have. */
     public static final int MAX_DIMENSION = ItemCodec.MAX_DIMENSION;
 
+    /** The largest m a store can have. */
+    static final int MAX_M = 512;
     private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
     private final int dimension;
@@ -156,14 +158,13 @@ public final class HnswVectorStore implements VectorStore {
         StoreFile.Contents contents = StoreFile.read(path);
         StoreFile.Header header = contents.header();
         HnswIndex<String, HnswItem, HnswItem, Float> index = contents.index();
+        // StoreFile.read checked the graph's dimension, m and capacity against the header as it read them.
         Class<?> expectedDistance = ItemDistances.of(header.metric()).getClass();
-        if (index.getDimensions() != header.dimension() || index.getM() != header.m()
-                || index.getMaxItemCount() != header.capacity() || !index.isRemoveEnabled()
-                || index.getDistanceFunction().getClass() != expectedDistance) {
-            throw new StoreException("store file " + path + " is inconsistent: its graph (dimension "
-                    + index.getDimensions() + ", m " + index.getM() + ", capacity " + index.getMaxItemCount()
-                    + ", distance " + index.getDistanceFunction().getClass().getSimpleName()
-                    + ") does not match its header " + header);
+        if (!index.isRemoveEnabled() || index.getDistanceFunction().getClass() != expectedDistance) {
+            throw new StoreException("store file " + path + " is inconsistent: its graph (removes "
+                    + (index.isRemoveEnabled() ? "enabled" : "disabled") + ", distance "
+                    + index.getDistanceFunction().getClass().getSimpleName() + ") does not match its header "
+                    + header);
         }
         Builder builder = new Builder(header.dimension(), header.metric()).m(header.m())
                 .efConstruction(header.efConstruction()).ef(header.ef());
@@ -506,8 +507,8 @@ public final class HnswVectorStore implements VectorStore {
          * @return this builder
          */
         public Builder m(int m) {
-            if (m < 2 || m > 512) {
-                throw new InvalidInputException("m is " + m + "; expected 2 to 512");
+            if (m < 2 || m > MAX_M) {
+                throw new InvalidInputException("m is " + m + "; expected 2 to " + MAX_M);
             }
             this.m = m;
             return this;
