@@ -48,6 +48,12 @@ import java.util.function.Predicate;
  * with {@link #setEf(int)}; the initial capacity (default {@value #DEFAULT_INITIAL_CAPACITY} graph nodes) doubles
  * whenever it runs out.
  *
+ * <p><b>No random seed.</b> The graph cannot be built reproducibly, and the store has no seed option: hnswlib
+ * 1.2.1 draws each new node's layer from {@code ThreadLocalRandom} inside {@code HnswIndex}, whose constructor is
+ * private, so the draw can be neither seeded nor replaced. Two stores built from the same records in the same
+ * order therefore have slightly different graphs, and a search that walks the graph can return slightly different
+ * approximate neighbours in each; a search that scans exactly does not depend on the graph.
+ *
  * <p><b>Scores</b> are those of {@link Metric#score(float[], float[])}, computed in double precision for each hit
  * returned. The graph itself ranks with a float distance of the same order (see {@link ItemDistances}),
  * using the Java Vector API when the JVM has {@code jdk.incubator.vector} and plain loops otherwise; the
@@ -476,8 +482,8 @@ public final class HnswVectorStore implements VectorStore {
      * {@value HnswVectorStore#DEFAULT_INITIAL_CAPACITY}, exact-scan fraction
      * {@value HnswVectorStore#DEFAULT_EXACT_SCAN_FRACTION}.
      *
-     * <p>hnswlib 1.2.1 draws each node's layer from {@code ThreadLocalRandom}, which cannot be seeded, so graphs
-     * built from the same data differ slightly from run to run (their recall does not, measurably).
+     * <p>There is no random seed to set: hnswlib 1.2.1 cannot be seeded (see the {@link HnswVectorStore} class
+     * comment), so graphs built from the same data differ slightly from run to run.
      *
      * <p>Thread-safety: not thread-safe; use one builder per thread.
      */
