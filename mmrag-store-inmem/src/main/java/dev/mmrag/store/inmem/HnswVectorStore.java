@@ -48,6 +48,12 @@ import java.util.function.Predicate;
  * with {@link #setEf(int)}; the initial capacity (default {@value #DEFAULT_INITIAL_CAPACITY} graph nodes) doubles
  * whenever it runs out.
  *
+ * <p><b>No random seed.</b> The graph cannot be built reproducibly, and the store has no seed option: hnswlib
+ * 1.2.1 draws each new node's layer from {@code ThreadLocalRandom} inside {@code HnswIndex}, whose constructor is
+ * private, so the draw can be neither seeded nor replaced. Two stores built from the same records in the same
+ * order therefore have slightly different graphs, and a search that walks the graph can return slightly different
+ * approximate neighbours in each; a search that scans exactly does not depend on the graph.
+ *
  * <p><b>Scores</b> are those of {@link Metric#score(float[], float[])}, computed in double precision for each hit
  * returned. The graph itself ranks with a float distance of the same order (see {@link ItemDistances}),
  * using the Java Vector API when the JVM has {@code jdk.incubator.vector} and plain loops otherwise; the
@@ -65,9 +71,10 @@ import java.util.function.Predicate;
  * distances). For the same reason a store of at most {@code 16 * max(ef, topK)} items is always scanned.
  *
  * <p><b>Updates and deletes.</b> An upsert of an existing id replaces the record; a delete frees the id for reuse.
- * hnswlib keeps a deleted or replaced item's graph node as a tombstone that searches pass through but never
- * return, so the memory of tombstones is not reclaimed until the store is rebuilt; {@link #graphNodes()} tells
- * how many nodes the graph holds.
+ * An upsert that leaves the vector unchanged (new metadata, or a re-sync of the same record) updates the item's
+ * graph node in place. Otherwise hnswlib keeps a deleted or replaced item's graph node as a tombstone that
+ * searches pass through but never return, so the memory of tombstones is not reclaimed until the store is
+ * rebuilt; {@link #graphNodes()} tells how many nodes the graph holds.
  *
  * <p><b>Persistence</b>: {@link #save(Path)} writes crash-safely and {@link #load(Path)} reads only files that
  * pass a checksum and an allow-list of classes; see {@link StoreFile} for the format.
@@ -96,6 +103,8 @@ public final class HnswVectorStore implements VectorStore {
     /** The largest dimension a store can have. */
     public static final int MAX_DIMENSION = ItemCodec.MAX_DIMENSION;
 
+    /** The largest m a store can have. */
+    static final int MAX_M = 512;
     private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
     private final int dimension;
@@ -112,7 +121,10 @@ public final class HnswVectorStore implements VectorStore {
     /** Read-held by every graph search, write-held while the graph grows its capacity. */
     private final ReentrantReadWriteLock layoutLock = new ReentrantReadWriteLock();
     private volatile int ef;
-    /** An upper bound of the graph nodes created so far, tombstones included; guarded by writeLock. */
+    /**
+     * The graph nodes created so far, tombstones included (an upper bound: an add that fails is counted too);
+     * guarded by writeLock.
+     */
     private long slotsUsed;
 
     private HnswVectorStore(Builder builder, HnswIndex<String, HnswItem, HnswItem, Float> index, long slotsUsed) {
@@ -152,14 +164,13 @@ public final class HnswVectorStore implements VectorStore {
         StoreFile.Contents contents = StoreFile.read(path);
         StoreFile.Header header = contents.header();
         HnswIndex<String, HnswItem, HnswItem, Float> index = contents.index();
+        // StoreFile.read checked the graph's dimension, m and capacity against the header as it read them.
         Class<?> expectedDistance = ItemDistances.of(header.metric()).getClass();
-        if (index.getDimensions() != header.dimension() || index.getM() != header.m()
-                || index.getMaxItemCount() != header.capacity() || !index.isRemoveEnabled()
-                || index.getDistanceFunction().getClass() != expectedDistance) {
-            throw new StoreException("store file " + path + " is inconsistent: its graph (dimension "
-                    + index.getDimensions() + ", m " + index.getM() + ", capacity " + index.getMaxItemCount()
-                    + ", distance " + index.getDistanceFunction().getClass().getSimpleName()
-                    + ") does not match its header " + header);
+        if (!index.isRemoveEnabled() || index.getDistanceFunction().getClass() != expectedDistance) {
+            throw new StoreException("store file " + path + " is inconsistent: its graph (removes "
+                    + (index.isRemoveEnabled() ? "enabled" : "disabled") + ", distance "
+                    + index.getDistanceFunction().getClass().getSimpleName() + ") does not match its header "
+                    + header);
         }
         Builder builder = new Builder(header.dimension(), header.metric()).m(header.m())
                 .efConstruction(header.efConstruction()).ef(header.ef());
@@ -240,7 +251,7 @@ public final class HnswVectorStore implements VectorStore {
 
     /**
      * @return how many nodes the graph holds: the stored items and the tombstones of deleted or replaced ones (an
-     *     upper bound: an upsert that leaves a vector unchanged updates its node in place, and is counted too)
+     *     upsert that leaves an item's vector unchanged updates its node in place and adds none)
      */
     public long graphNodes() {
         writeLock.lock();
@@ -272,7 +283,9 @@ public final class HnswVectorStore implements VectorStore {
                 HnswItem item = valid.get(j);
                 try {
                     metadataKeys.addAll(item.metadata().keySet());
-                    slotsUsed++;
+                    if (takesNewNode(item)) {
+                        slotsUsed++;
+                    }
                     index.add(item);
                     items.put(item.id(), item);
                 } catch (RuntimeException e) {
@@ -285,6 +298,15 @@ public final class HnswVectorStore implements VectorStore {
         }
         failures.sort(Comparator.comparingInt(ItemFailure::index));
         return new BatchResult(records.size(), failures);
+    }
+
+    /**
+     * Whether adding the item creates a graph node: hnswlib updates an existing id's node in place when the vectors
+     * are equal ({@link HnswItem#equals(Object)}) and otherwise leaves it as a tombstone and creates a new one.
+     * Called with the write lock held, so the graph cannot change in between.
+     */
+    private boolean takesNewNode(HnswItem item) {
+        return index.get(item.id()).map(inGraph -> !inGraph.equals(item)).orElse(true);
     }
 
     /** Grows the graph's capacity so that {@code more} new nodes fit; called with the write lock held. */
@@ -460,8 +482,8 @@ public final class HnswVectorStore implements VectorStore {
      * {@value HnswVectorStore#DEFAULT_INITIAL_CAPACITY}, exact-scan fraction
      * {@value HnswVectorStore#DEFAULT_EXACT_SCAN_FRACTION}.
      *
-     * <p>hnswlib 1.2.1 draws each node's layer from {@code ThreadLocalRandom}, which cannot be seeded, so graphs
-     * built from the same data differ slightly from run to run (their recall does not, measurably).
+     * <p>There is no random seed to set: hnswlib 1.2.1 cannot be seeded (see the {@link HnswVectorStore} class
+     * comment), so graphs built from the same data differ slightly from run to run.
      *
      * <p>Thread-safety: not thread-safe; use one builder per thread.
      */
@@ -491,8 +513,8 @@ public final class HnswVectorStore implements VectorStore {
          * @return this builder
          */
         public Builder m(int m) {
-            if (m < 2 || m > 512) {
-                throw new InvalidInputException("m is " + m + "; expected 2 to 512");
+            if (m < 2 || m > MAX_M) {
+                throw new InvalidInputException("m is " + m + "; expected 2 to " + MAX_M);
             }
             this.m = m;
             return this;

@@ -12,6 +12,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -60,6 +61,13 @@ import java.util.zip.CheckedOutputStream;
  * serializers), no arrays, a graph depth of {@value #MAX_DEPTH} and {@value #MAX_REFERENCES} object
  * references; a stream naming any other class is refused before any of that class's code runs (the class is looked up,
  * not initialised).
+ *
+ * <p>The checksum finds damage, not tampering: whoever crafts a file can recompute it. So reading also keeps a
+ * crafted file from making hnswlib allocate huge arrays: the header's capacity and item count must fit the
+ * payload's length, and every number hnswlib sizes an array from is checked, as it is read, against the header or
+ * the payload's length (see {@link CheckedNumbersInputStream}). What a load allocates thus grows with the file's
+ * size, not with the numbers written in it; a file too large for the free heap is refused with a
+ * {@link StoreException}, not an {@link OutOfMemoryError}.
  *
  * <p>Thread-safety: stateless; callers keep the store from changing while it is written.
  */
@@ -225,7 +233,9 @@ final class StoreFile {
                 if (expectedSize != size) {
                     throw corrupt(path, "its parts add up to " + expectedSize + " bytes but it has " + size);
                 }
-                return new Contents(header, readIndex(path, new BoundedInputStream(in, payloadLength)));
+                checkFitsPayload(path, header, payloadLength);
+                return new Contents(header, readIndex(path, header, payloadLength,
+                        new BoundedInputStream(in, payloadLength)));
             }
         } catch (NoSuchFileException e) {
             throw new StoreException("store file " + path + " does not exist", e);
@@ -303,11 +313,28 @@ final class StoreFile {
         Header header = new Header(dimension, metric, in.readInt(), in.readInt(), in.readInt(), in.readInt(),
                 in.readLong(), in.readLong());
         if (header.dimension() < 1 || header.dimension() > ItemCodec.MAX_DIMENSION || header.m() < 2
-                || header.efConstruction() < 1 || header.ef() < 1 || header.capacity() < 1
-                || header.slotsUsed() < 0 || header.count() < 0 || header.count() > header.slotsUsed()) {
+                || header.m() > HnswVectorStore.MAX_M || header.efConstruction() < 1 || header.ef() < 1
+                || header.capacity() < 1 || header.slotsUsed() < 0 || header.slotsUsed() > header.capacity()
+                || header.count() < 0 || header.count() > header.slotsUsed()) {
             throw corrupt(path, "its parameters are out of range: " + header);
         }
         return header;
+    }
+
+    /**
+     * Refuses a header that declares more than the payload can hold, before the payload is parsed: hnswlib writes
+     * every one of its {@code capacity} node slots with at least an int (its node id, -1 when empty), and every
+     * stored item with at least its vector's {@code 4 * dimension} bytes. (The header's ranges, checked before,
+     * keep these products far from overflowing.)
+     */
+    private static void checkFitsPayload(Path path, Header header, long payloadLength) {
+        long least = (long) Integer.BYTES * header.capacity()
+                + (long) Float.BYTES * header.dimension() * header.count();
+        if (least > payloadLength) {
+            throw corrupt(path, "its header declares room for " + header.capacity() + " graph nodes and "
+                    + header.count() + " items of dimension " + header.dimension() + ", which take at least " + least
+                    + " bytes, but its payload has " + payloadLength);
+        }
     }
 
     private static long headerLength(Header header) {
@@ -317,13 +344,19 @@ final class StoreFile {
     }
 
     @SuppressWarnings("unchecked")
-    private static HnswIndex<String, HnswItem, HnswItem, Float> readIndex(Path path, InputStream payload)
-            throws IOException {
+    private static HnswIndex<String, HnswItem, HnswItem, Float> readIndex(Path path, Header header,
+            long payloadLength, InputStream payload) throws IOException {
         Object index;
         RecordingFilter filter = new RecordingFilter();
-        try (ObjectInputStream objects = new ObjectInputStream(payload)) {
+        try (ObjectInputStream objects = new CheckedNumbersInputStream(payload, header, payloadLength)) {
             objects.setObjectInputFilter(filter);
             index = objects.readObject();
+        } catch (OutOfMemoryError e) {
+            // Every number that sizes an array was checked against the header and the payload's length; what is
+            // left is a file whose graph is larger than the free heap. The partly read graph is garbage now.
+            throw new StoreException("store file " + path + " could not be loaded: its graph, with room for "
+                    + header.capacity() + " nodes, needs more memory than the JVM has free (" + e.getMessage() + ")",
+                    e);
         } catch (InvalidClassException e) {
             throw new StoreException("store file " + path + " was refused: it contains " + filter.refused
                     + "; allowed are the classes " + ALLOWED_CLASSES.stream().map(Class::getName)
@@ -362,6 +395,85 @@ final class StoreFile {
                 }
             }
             return status;
+        }
+    }
+
+    /**
+     * The payload's object stream, which checks every int hnswlib's {@code HnswIndex.readObject} may size an array
+     * from before hnswlib sees it, so that what a load allocates grows with the file's size, not with the numbers
+     * written in it. hnswlib 1.2.1 reads its fixed fields first, and these are the first ints read from the
+     * stream (Java serialization reads its own framing without this method): dimensions, maxItemCount, m, maxM,
+     * maxM0, ef, efConstruction, nodeCount. maxItemCount sizes bit sets (one per processor), maxM0 and maxM the
+     * neighbour list of each level of each node; they, and the others the header also holds, must agree with the
+     * header, which {@link #checkFitsPayload} has bounded. Every int read after them is a count of elements of at
+     * least one byte each (map entries, nodes, levels, neighbours, and the lengths {@link ItemCodec} reads), a node
+     * id below the capacity, or -1 for no node; so none can exceed the payload's length, and one that does is
+     * refused before it is used.
+     */
+    private static final class CheckedNumbersInputStream extends ObjectInputStream {
+        private static final int FIXED_FIELDS = 8;
+
+        private final Header header;
+        private final long payloadLength;
+        private long intsRead;
+
+        CheckedNumbersInputStream(InputStream in, Header header, long payloadLength) throws IOException {
+            super(in);
+            this.header = header;
+            this.payloadLength = payloadLength;
+        }
+
+        @Override
+        public int readInt() throws IOException {
+            int value = super.readInt();
+            long position = intsRead++;
+            if (position < FIXED_FIELDS) {
+                checkFixedField((int) position, value);
+            } else if (value > payloadLength) {
+                throw new InvalidObjectException("the graph holds a count or node id of " + value
+                        + ", more than its payload of " + payloadLength + " bytes can hold");
+            }
+            return value;
+        }
+
+        private void checkFixedField(int position, int value) throws InvalidObjectException {
+            switch (position) {
+                case 0:
+                    expect("dimensions", value, header.dimension(), "its header's dimension");
+                    break;
+                case 1:
+                    expect("maxItemCount", value, header.capacity(), "its header's capacity");
+                    break;
+                case 2:
+                case 3:
+                    expect(position == 2 ? "m" : "maxM", value, header.m(), "its header's m");
+                    break;
+                case 4:
+                    expect("maxM0", value, 2 * header.m(), "twice its header's m " + header.m() + ":");
+                    break;
+                case 6:
+                    expect("efConstruction", value, Math.max(header.efConstruction(), header.m()),
+                            "the larger of its header's efConstruction " + header.efConstruction() + " and m "
+                            + header.m() + ":");
+                    break;
+                case 7:
+                    if (value < 0 || value > header.slotsUsed()) {
+                        throw new InvalidObjectException("the graph's nodeCount is " + value
+                                + "; expected 0 to its header's graph slots used " + header.slotsUsed());
+                    }
+                    break;
+                default:
+                    // 5: hnswlib's ef, its default search width, sizes nothing; the store passes its own width.
+                    break;
+            }
+        }
+
+        private static void expect(String field, int value, int expected, String source)
+                throws InvalidObjectException {
+            if (value != expected) {
+                throw new InvalidObjectException("the graph's " + field + " is " + value + "; expected " + source
+                        + " " + expected);
+            }
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Starts {@link ChildStoreMain} in a new JVM with this test run's class path, with or without the Vector API
- * module, for the tests that need a process of their own (killing one mid-save, running without the module).
+ * module or with other options, for the tests that need a process of their own (killing one mid-save, running
+ * without the module, loading files in a small heap).
  *
  * <p>Thread-safety: stateless.
  */
@@ -23,12 +24,19 @@ final class ChildJvm {
      * @throws IOException when it cannot be started
      */
     static Process start(boolean withVectorModule, String... args) throws IOException {
+        return start(withVectorModule ? List.of("--add-modules", VectorKernel.VECTOR_MODULE) : List.of(), args);
+    }
+
+    /**
+     * @param jvmOptions options for the new JVM, such as {@code -Xmx32m}
+     * @param args the arguments of {@link ChildStoreMain}
+     * @return the started process; its standard error goes to this JVM's
+     * @throws IOException when it cannot be started
+     */
+    static Process start(List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (withVectorModule) {
-            command.add("--add-modules");
-            command.add(VectorKernel.VECTOR_MODULE);
-        }
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ChildStoreMain.class.getName());

@@ -16,7 +16,10 @@ import java.util.Map;
  *   <li>{@code search}: prints the kernel in use, then for every metric the exact-scan hits of fixed queries on fixed
  *       data, one line per hit ({@code metric query id score}), so two JVMs' outputs can be compared;</li>
  *   <li>{@code save <file> <items>}: builds a store of that many items with large metadata, prints
- *       {@code saving}, saves it to the file, prints {@code saved}.</li>
+ *       {@code saving}, saves it to the file, prints {@code saved};</li>
+ *   <li>{@code load <file>...}: loads each file and prints one line per file: the file, a tab, and either
+ *       {@code loaded <count>} or the simple name and message of what the load threw (an exception or an
+ *       {@link OutOfMemoryError}), so that a test can run loads in a small heap.</li>
  * </ul>
  *
  * <p>Thread-safety: a program.
@@ -40,9 +43,24 @@ public final class ChildStoreMain {
             case "save":
                 save(Path.of(args[1]), Integer.parseInt(args[2]));
                 break;
+            case "load":
+                for (int i = 1; i < args.length; i++) {
+                    load(Path.of(args[i]));
+                }
+                break;
             default:
                 throw new IllegalArgumentException("unknown mode " + args[0]);
         }
+    }
+
+    private static void load(Path file) {
+        String outcome;
+        try {
+            outcome = "loaded " + HnswVectorStore.load(file).count();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        System.out.println(file + "\t" + outcome.replace('\n', ' '));
     }
 
     private static void search() {

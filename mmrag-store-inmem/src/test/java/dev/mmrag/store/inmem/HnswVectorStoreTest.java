@@ -10,13 +10,16 @@ import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
 import dev.mmrag.test.VectorStoreContract;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link HnswVectorStore} with its default parameters against the shared {@link VectorStoreContract}, plus the
- * store's own API: builder validation, the run-time search width, capacity growth and tombstones.
+ * store's own API: builder validation, the run-time search width, capacity growth, tombstones, and re-upserts of
+ * unchanged vectors, which update their graph nodes in place.
  *
  * <p>The contract's data sets are small, so with the defaults most searches here scan exactly;
  * {@link HnswGraphWalkContractTest} runs the same contract with every search walking the graph.
@@ -77,5 +80,28 @@ class HnswVectorStoreTest extends VectorStoreContract {
         assertThat(hits.get(0).metadata()).containsEntry("replaced", true);
         assertThat(store.search(SearchRequest.of(vector(8), 300))).extracting(SearchHit::id)
                 .doesNotContain("id-8").hasSize(299);
+    }
+
+    @Test
+    void reUpsertingUnchangedVectorsAddsNoGraphNodesAndKeepsTheCapacity(@TempDir Path folder) {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).initialCapacity(100).build();
+        List<VectorRecord> records = records(100);
+        for (int round = 0; round < 50; round++) {
+            store.upsert(records).throwIfFailed();
+        }
+        store.upsert(new VectorRecord("id-3", vector(3), Map.of("synced", true)));
+
+        assertThat(store.count()).isEqualTo(100);
+        assertThat(store.graphNodes()).as("one node per item: the re-upserts updated them in place").isEqualTo(100);
+        assertThat(store.get("id-3").orElseThrow().metadata()).isEqualTo(Map.of("synced", true));
+        assertThat(store.search(SearchRequest.of(vector(3), 1)).get(0).metadata()).isEqualTo(Map.of("synced", true));
+        Path file = folder.resolve("store.hnsw");
+        store.save(file);
+        assertThat(StoreFile.read(file).header().capacity())
+                .as("capacity: grown once, as an upsert makes room for its whole batch first, and never again")
+                .isEqualTo(200);
+
+        store.upsert(new VectorRecord("id-3", vector(3_000), Map.of()));
+        assertThat(store.graphNodes()).as("a changed vector takes a new node").isEqualTo(101);
     }
 }
