@@ -53,8 +53,12 @@ import java.util.function.DoubleSupplier;
  *
  * <p><b>Link safety</b>: every link in the answer must come from the metadata of the prompt's sources (a value
  * that is a whole link, such as a product's {@code url}); any other link is replaced with {@code [link removed]}
- * and its host is reported in {@link Answer#warnings()}. This also holds while streaming: text that may be part
- * of a link is held back until the link is complete, so a foreign link never reaches the consumer.
+ * and its host is reported in {@link Answer#warnings()}. Links are recognised by how they start: {@code http:} and
+ * {@code https:}, {@code www.}, two slashes (a scheme-relative {@code //host/path}, and the host and path of any
+ * other {@code scheme://}), and {@code mailto:}, {@code tel:}, {@code sms:}, {@code data:}, {@code javascript:} and
+ * {@code vbscript:}; bare domains such as {@code shop.example/p/1} and bare e-mail addresses are not. This also
+ * holds while streaming: text that may be part of a link is held back until the link is complete, so a foreign
+ * link never reaches the consumer.
  *
  * <p><b>Streaming</b>: {@link #stream(Prompt, Consumer)} uses the streaming model when there is one and delivers
  * the text on the calling thread, in order, as it arrives; without a streaming model it delivers the whole answer
