@@ -113,6 +113,21 @@ class PromptMessagesTest {
         assertThat(prepared.warnings().get(1)).contains("image of source [2]", "not a JPEG, PNG, GIF or WebP");
     }
 
+    /** An item's image reference is stored metadata: it may name any file, whose contents must not leak. */
+    @Test
+    void anItemFileThatIsNotAnImageIsNamedInTheWarningButNotQuoted(@TempDir Path dir) throws IOException {
+        Path secrets = Files.writeString(dir.resolve("secrets.env"), "API_KEY=sk-live-1234\n");
+        List<Retrieved> items = List.of(withImage("sku-planted", secrets.toString()));
+        Prompt prompt = DefaultAugmenter.create().augment(Query.ofText("a hat"), items);
+
+        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT).prepare(prompt);
+
+        assertThat(parts(user(prepared.request().messages()))).noneMatch(p -> p.startsWith("image:"));
+        assertThat(prepared.warnings()).singleElement().asString()
+                .contains("image of source [1] (item sku-planted) not attached", "not a JPEG, PNG, GIF or WebP")
+                .doesNotContain("API_KEY", "sk-live", "41 50 49");
+    }
+
     @Test
     void anUnreadableQueryImageIsTheCallersError(@TempDir Path dir) throws IOException {
         Path bmp = Files.write(dir.resolve("photo.bmp"), new byte[] {'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0});
