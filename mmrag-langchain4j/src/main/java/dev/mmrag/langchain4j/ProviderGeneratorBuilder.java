@@ -142,7 +142,8 @@ public final class ProviderGeneratorBuilder {
     }
 
     /**
-     * @param max how many retrieved items' images to attach, at most (default 2)
+     * @param max how many retrieved items' images to attach, at most, of those the prompt carries (default 2); the
+     *     augmenter decides which the prompt carries, see {@link LangChain4jGenerator.Builder#maxItemImages(int)}
      * @return this builder
      */
     public ProviderGeneratorBuilder maxItemImages(int max) {

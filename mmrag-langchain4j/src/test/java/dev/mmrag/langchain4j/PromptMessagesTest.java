@@ -82,6 +82,35 @@ class PromptMessagesTest {
                 image(StylePrompts.productImage("sku-0003")));
     }
 
+    /**
+     * What {@code maxItemImages}' javadoc says: the augmenter chooses the candidate images, and the generator attaches
+     * at most its limit of the items' ones; the user's photo goes only when the prompt carries it.
+     */
+    @Test
+    void theAugmenterChoosesTheImagesAndMaxItemImagesOnlyLimitsTheItemsOnes() {
+        List<Retrieved> items = StylePrompts.retrieved("sku-0001", "sku-0002", "sku-0003", "sku-0004");
+        Query photo = Query.builder().text("this?").image(ImageContent.of(StylePrompts.queryImage())).build();
+        Query text = Query.ofText("a t-shirt");
+        PromptMessages four = new PromptMessages(4, LIMIT);
+
+        List<String> photoDefault = parts(user(four.prepare(DefaultAugmenter.create().augment(photo, items))
+                .request().messages()));
+        List<String> textDefault = parts(user(four.prepare(DefaultAugmenter.create().augment(text, items))
+                .request().messages()));
+        List<String> photoRaised = parts(user(four.prepare(DefaultAugmenter.builder().maxImages(5).build()
+                .augment(photo, items)).request().messages()));
+        List<String> photoNone = parts(user(four.prepare(DefaultAugmenter.builder().maxImages(0).build()
+                .augment(photo, items)).request().messages()));
+
+        assertThat(photoDefault).filteredOn(p -> p.startsWith("image:")).containsExactly(
+                image(StylePrompts.queryImage()), image(StylePrompts.productImage("sku-0001")),
+                image(StylePrompts.productImage("sku-0002")));
+        assertThat(textDefault).filteredOn(p -> p.startsWith("image:")).hasSize(3);
+        assertThat(photoRaised).filteredOn(p -> p.startsWith("image:")).hasSize(5)
+                .endsWith(image(StylePrompts.productImage("sku-0004")));
+        assertThat(photoNone).noneMatch(p -> p.startsWith("image:") || p.equals("text:" + PromptMessages.USER_PHOTO_LABEL));
+    }
+
     @Test
     void aTextQueryGetsOnlyItemImagesAndABlankSystemTextNoSystemMessage() {
         Prompt augmented = StylePrompts.textOnly(StylePrompts.retrieved("sku-0005", "sku-0006"));
