@@ -64,7 +64,7 @@ final class LinkGuard {
     private static final String OPAQUE_SCHEMES = "mailto|tel|sms|data|javascript|vbscript";
     private static final Pattern LINK = Pattern.compile(
             "https?:[/\\\\]*+(?:\\[|" + LINK_CHAR + "+)"
-                    + "|[/\\\\]{2,}(?:\\[|[\\p{L}\\p{N}]" + LINK_CHAR + "*)"
+                    + "|(?<![/\\\\])[/\\\\]{2,}+(?:\\[|[\\p{L}\\p{N}]" + LINK_CHAR + "*)"
                     + "|www\\." + LINK_CHAR + "+"
                     + "|(?<![\\p{L}\\p{N}])(?:" + OPAQUE_SCHEMES + "):" + LINK_CHAR + "+",
             Pattern.CASE_INSENSITIVE);
