@@ -37,8 +37,9 @@ import java.util.function.DoubleSupplier;
  *
  * <p><b>What the model receives</b>: the prompt's system text as a system message, then one user message with the
  * prompt's text (its {@code <source>} blocks tell the model that retrieved text is data, not instructions), the
- * user's photo, and the images of at most {@link #DEFAULT_MAX_ITEM_IMAGES} retrieved items, each labelled (see
- * {@link Builder#maxItemImages(int)}).
+ * user's photo, and the images of at most {@link #DEFAULT_MAX_ITEM_IMAGES} retrieved items, each labelled. Only
+ * images that the prompt carries ({@link Prompt#images()}) are sent: the augmenter chooses them, this generator
+ * attaches at most {@link Builder#maxItemImages(int)} of the items' ones.
  *
  * <p><b>Reliability</b>: each call has a deadline ({@link #DEFAULT_DEADLINE} by default) that covers every attempt
  * and every wait; each attempt may take at most the attempt timeout ({@link #DEFAULT_ATTEMPT_TIMEOUT}; while
@@ -53,8 +54,12 @@ import java.util.function.DoubleSupplier;
  *
  * <p><b>Link safety</b>: every link in the answer must come from the metadata of the prompt's sources (a value
  * that is a whole link, such as a product's {@code url}); any other link is replaced with {@code [link removed]}
- * and its host is reported in {@link Answer#warnings()}. This also holds while streaming: text that may be part
- * of a link is held back until the link is complete, so a foreign link never reaches the consumer.
+ * and its host is reported in {@link Answer#warnings()}. Links are recognised by how they start: {@code http:} and
+ * {@code https:}, {@code www.}, two slashes (a scheme-relative {@code //host/path}, and the host and path of any
+ * other {@code scheme://}), and {@code mailto:}, {@code tel:}, {@code sms:}, {@code data:}, {@code javascript:} and
+ * {@code vbscript:}; bare domains such as {@code shop.example/p/1} and bare e-mail addresses are not. This also
+ * holds while streaming: text that may be part of a link is held back until the link is complete, so a foreign
+ * link never reaches the consumer.
  *
  * <p><b>Streaming</b>: {@link #stream(Prompt, Consumer)} uses the streaming model when there is one and delivers
  * the text on the calling thread, in order, as it arrives; without a streaming model it delivers the whole answer
@@ -281,8 +286,17 @@ public final class LangChain4jGenerator implements Generator {
         }
 
         /**
-         * @param max how many retrieved items' images to attach, at most (default 2); the user's photo is always
-         *     attached. More images cost tokens and tend to confuse models.
+         * How many of the retrieved items' images to attach, at most. The generator attaches only images that the
+         * prompt carries ({@link Prompt#images()}), and the augmenter chose those: mmrag-core's
+         * {@code DefaultAugmenter} puts at most its {@code maxImages} there (default 3, the user's photo
+         * included), so with the augmenter's default, {@code maxItemImages(4)} still attaches at most 2 item images
+         * to a question with a photo and 3 to a text question; raise the augmenter's limit too to attach more.
+         * The user's photo is attached when the prompt carries it (first in its images; an augmenter limit of 0
+         * leaves it out) and does not count towards this limit. An item image that cannot be attached is reported
+         * in the answer's warnings, and the next one the prompt carries takes its place. More images cost tokens
+         * and tend to confuse models.
+         *
+         * @param max the most item images to attach (default 2)
          * @return this builder
          */
         public Builder maxItemImages(int max) {

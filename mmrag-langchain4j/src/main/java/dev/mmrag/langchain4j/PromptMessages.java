@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,9 +28,11 @@ import java.util.Optional;
  * <p>Images are sent inline, base64-encoded with their media type, because the providers cannot read local files
  * and should not be asked to fetch catalogue URLs. The media type is detected from the bytes (JPEG, PNG, GIF and
  * WebP, the formats vision models accept), not trusted from the file name. A query image that cannot be read, is
- * in another format or is larger than the limit is the caller's error ({@link InvalidInputException}); a
- * retrieved item's image with such a problem is left out and reported as a warning, since one broken catalogue
- * picture must not stop the answer.
+ * in another format or is larger than the limit is the caller's error ({@link InvalidInputException}, quoting
+ * the file's first bytes when it is not an image); a retrieved item's image with such a problem is left out and
+ * reported as a warning that names the item, since one broken catalogue picture must not stop the answer. That
+ * warning never quotes the file: an item's image reference comes from stored metadata, which in a shared index
+ * anyone who can write to it controls, and could name any file this process can read.
  *
  * <p>Thread-safety: immutable.
  */
@@ -87,22 +88,22 @@ final class PromptMessages {
         ImageContent queryImage = prompt.query().image();
         if (queryImage != null && !images.isEmpty() && images.get(0).equals(queryImage)) {
             contents.add(TextContent.from(USER_PHOTO_LABEL));
-            contents.add(toLangChain4j(queryImage, "the query image"));
+            contents.add(toLangChain4j(queryImage, "the query image", true));
             next = 1;
         }
         int attached = 0;
         for (int i = next; i < images.size() && attached < maxItemImages; i++) {
             ImageContent image = images.get(i);
-            String label = sourceNumber(image, prompt.sources()).map(n -> "Image of source [" + n + "]:")
-                    .orElse("Image of a retrieved item:");
+            int source = sourceIndex(image, prompt.sources());
+            String item = source < 0 ? "a retrieved item" : "source [" + (source + 1) + "]";
             try {
-                dev.langchain4j.data.message.ImageContent converted = toLangChain4j(image, "the image");
-                contents.add(TextContent.from(label));
+                dev.langchain4j.data.message.ImageContent converted = toLangChain4j(image, "the image", false);
+                contents.add(TextContent.from("Image of " + item + ":"));
                 contents.add(converted);
                 attached++;
             } catch (InvalidInputException e) {
-                warnings.add(label.substring(0, label.length() - 1).toLowerCase(Locale.ROOT) + " not attached: "
-                        + e.getMessage());
+                String id = source < 0 ? "" : " (item " + prompt.sources().get(source).id() + ")";
+                warnings.add("image of " + item + id + " not attached: " + e.getMessage());
             }
         }
         List<ChatMessage> messages = new ArrayList<>();
@@ -113,17 +114,24 @@ final class PromptMessages {
         return new Prepared(ChatRequest.builder().messages(messages).build(), warnings);
     }
 
-    private static Optional<Integer> sourceNumber(ImageContent image, List<Retrieved> sources) {
+    /** @return the index of the source whose image this is, or -1 */
+    private static int sourceIndex(ImageContent image, List<Retrieved> sources) {
         for (int i = 0; i < sources.size(); i++) {
             Optional<ImageContent> own = sources.get(i).image();
             if (own.isPresent() && own.get().equals(image)) {
-                return Optional.of(i + 1);
+                return i;
             }
         }
-        return Optional.empty();
+        return -1;
     }
 
-    private dev.langchain4j.data.message.ImageContent toLangChain4j(ImageContent image, String what) {
+    /**
+     * @param what the image, for messages
+     * @param quoteHead whether the message for a file that is not an image may show its first bytes: only for the
+     *     caller's own query image, never for a retrieved item's, whose file is named by untrusted metadata
+     * @throws InvalidInputException when the image is missing, unreadable, too large or in another format
+     */
+    private dev.langchain4j.data.message.ImageContent toLangChain4j(ImageContent image, String what, boolean quoteHead) {
         Optional<Path> path = image.path();
         if (path.isPresent()) {
             checkSize(image, what, fileSize(path.get(), image, what));
@@ -131,8 +139,9 @@ final class PromptMessages {
         byte[] bytes = image.readAllBytes();
         checkSize(image, what, bytes.length);
         String mediaType = ImageFormats.detect(bytes).orElseThrow(() -> new InvalidInputException(what + " ("
-                + image.describe() + ") is not a JPEG, PNG, GIF or WebP image (its first bytes are "
-                + ImageFormats.hexPrefix(bytes) + "); vision models accept only those formats"));
+                + image.describe() + ") is not a JPEG, PNG, GIF or WebP image"
+                + (quoteHead ? " (its first bytes are " + ImageFormats.hexPrefix(bytes) + ")" : "")
+                + "; vision models accept only those formats"));
         return dev.langchain4j.data.message.ImageContent.from(Base64.getEncoder().encodeToString(bytes), mediaType);
     }
 

@@ -149,16 +149,6 @@ final class ProviderFailure {
         return new ProviderFailure(kind, status, message + "; " + note, cause);
     }
 
-    /** @return the kind */
-    Kind kind() {
-        return kind;
-    }
-
-    /** @return the HTTP status, or 0 when there was none */
-    int status() {
-        return status;
-    }
-
     /** @return whether another attempt may succeed */
     boolean isTransient() {
         return kind.transientFailure;

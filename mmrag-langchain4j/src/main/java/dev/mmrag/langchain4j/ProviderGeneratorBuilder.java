@@ -1,5 +1,6 @@
 package dev.mmrag.langchain4j;
 
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.jdk.JdkHttpClient;
 import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
@@ -18,6 +19,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Builds a {@link LangChain4jGenerator} for one of the ready-made providers: its chat model for
@@ -33,7 +35,8 @@ import java.util.function.Function;
  *
  * <p>Defaults: the provider's model and base URL (see {@link LlmProvider}); the API key from the provider's
  * environment variable; attempt timeout {@link LangChain4jGenerator#DEFAULT_ATTEMPT_TIMEOUT}, also used as the
- * HTTP read timeout, with a connect timeout of at most 10 s; everything else as in
+ * HTTP read timeout; a connect timeout of the attempt timeout or 10 s, whichever is shorter, so that an
+ * unreachable host fails fast and leaves time for a retry; everything else as in
  * {@link LangChain4jGenerator.Builder}. OpenAI, Anthropic and Gemini need a key, except that OpenAI with another
  * base URL (an OpenAI-compatible server) may go without one, and then sends no {@code Authorization} header.
  * Ollama takes no key; one given is ignored.
@@ -51,6 +54,7 @@ public final class ProviderGeneratorBuilder {
     private String apiKey;
     private Duration timeout = LangChain4jGenerator.DEFAULT_ATTEMPT_TIMEOUT;
     private Function<String, String> environment = System::getenv;
+    private Supplier<JdkHttpClientBuilder> httpClients = JdkHttpClient::builder;
 
     ProviderGeneratorBuilder(LlmProvider provider) {
         if (provider == null) {
@@ -91,7 +95,7 @@ public final class ProviderGeneratorBuilder {
 
     /**
      * @param timeout the longest one attempt may take (while streaming, the longest silence), also the HTTP read
-     *     timeout (default 30 s)
+     *     timeout and, up to 10 s, the connect timeout (default 30 s)
      * @return this builder
      */
     public ProviderGeneratorBuilder timeout(Duration timeout) {
@@ -138,7 +142,8 @@ public final class ProviderGeneratorBuilder {
     }
 
     /**
-     * @param max how many retrieved items' images to attach, at most (default 2)
+     * @param max how many retrieved items' images to attach, at most, of those the prompt carries (default 2); the
+     *     augmenter decides which the prompt carries, see {@link LangChain4jGenerator.Builder#maxItemImages(int)}
      * @return this builder
      */
     public ProviderGeneratorBuilder maxItemImages(int max) {
@@ -170,6 +175,12 @@ public final class ProviderGeneratorBuilder {
         return this;
     }
 
+    /** Test hook: where the JDK HTTP client builder the models share comes from, to inspect its timeouts. */
+    ProviderGeneratorBuilder httpClients(Supplier<JdkHttpClientBuilder> httpClients) {
+        this.httpClients = httpClients;
+        return this;
+    }
+
     /** Test hook: the underlying generator builder, to fix the backoff's jitter. */
     LangChain4jGenerator.Builder generatorBuilder() {
         return generator;
@@ -184,9 +195,9 @@ public final class ProviderGeneratorBuilder {
         String url = baseUrl != null ? baseUrl : provider.defaultBaseUrl();
         String key = resolveKey();
         RetryAfterRecorder recorder = new RetryAfterRecorder();
-        JdkHttpClientBuilder http = JdkHttpClient.builder()
-                .httpClientBuilder(HttpClient.newBuilder().cookieHandler(recorder))
-                .connectTimeout(timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT)
+        HttpClientBuilder http = new CappedConnectTimeout(httpClients.get()
+                .httpClientBuilder(HttpClient.newBuilder().cookieHandler(recorder)))
+                .connectTimeout(timeout)
                 .readTimeout(timeout);
         ChatModel chat;
         StreamingChatModel streaming;
@@ -242,5 +253,46 @@ public final class ProviderGeneratorBuilder {
             throw new InvalidInputException(what + " has leading or trailing spaces; expected it without");
         }
         return value;
+    }
+
+    /**
+     * The JDK client builder, with every connect timeout set on it capped at {@link #MAX_CONNECT_TIMEOUT}. The
+     * models pass their {@code timeout} to {@code connectTimeout} as well as to {@code readTimeout} when they build
+     * their client (LangChain4j 1.19: OpenAI, Anthropic, Gemini and Ollama alike), which would make the connect
+     * timeout as long as a whole attempt.
+     */
+    private static final class CappedConnectTimeout implements HttpClientBuilder {
+        private final JdkHttpClientBuilder jdk;
+
+        CappedConnectTimeout(JdkHttpClientBuilder jdk) {
+            this.jdk = jdk;
+        }
+
+        @Override
+        public Duration connectTimeout() {
+            return jdk.connectTimeout();
+        }
+
+        @Override
+        public HttpClientBuilder connectTimeout(Duration timeout) {
+            jdk.connectTimeout(timeout == null || timeout.compareTo(MAX_CONNECT_TIMEOUT) > 0 ? MAX_CONNECT_TIMEOUT : timeout);
+            return this;
+        }
+
+        @Override
+        public Duration readTimeout() {
+            return jdk.readTimeout();
+        }
+
+        @Override
+        public HttpClientBuilder readTimeout(Duration timeout) {
+            jdk.readTimeout(timeout);
+            return this;
+        }
+
+        @Override
+        public dev.langchain4j.http.client.HttpClient build() {
+            return jdk.build();
+        }
     }
 }

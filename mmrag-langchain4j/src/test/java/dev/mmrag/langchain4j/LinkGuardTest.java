@@ -69,6 +69,55 @@ class LinkGuardTest {
     }
 
     @Test
+    void linksWithOtherSchemesAndSchemeRelativeLinksAreChecked() {
+        LinkGuard guard = guard();
+
+        String out = guard.accept("Mail mailto:support@evil.example, see ftp://evil.example/x or [Buy](//evil.example/login)"
+                + " and [x](javascript:alert(1)) <img src=data:text/html;base64,PHNjcmlwdD4> or call tel:+15550100.")
+                + guard.finish();
+
+        assertThat(out).isEqualTo("Mail [link removed], see ftp:[link removed] or [Buy]([link removed]) and "
+                + "[x]([link removed](1)) <img src=[link removed]> or call [link removed].");
+        assertThat(guard.removedHosts()).containsExactly("evil.example", "evil.example", "evil.example", "javascript:",
+                "data:", "tel:");
+    }
+
+    @Test
+    void slashesBackslashesAndHostsThatBrowsersStillFollowAreChecked() {
+        LinkGuard guard = guard();
+
+        String out = guard.accept("\\\\evil.example/a ///evil.example/b https:\\\\evil.example/c https:evil.example/d "
+                + "HTTPS:/\\evil.example/e https://shop.example@evil.example/p/1 https://[2001:db8::1]/f") + guard.finish();
+
+        assertThat(out).isEqualTo("[link removed] [link removed] [link removed] [link removed] [link removed] "
+                + "[link removed] [link removed]2001:db8::1]/f");
+        assertThat(guard.removedHosts()).startsWith("evil.example", "evil.example", "evil.example", "evil.example",
+                "evil.example", "evil.example");
+    }
+
+    @Test
+    void wordsThatOnlyContainASchemeNameStayText() {
+        String prose = "Metadata:size, hotel:Paris, e.g. v1.2 costs $19.99 (and/or 1/2) // a comment, the https:// prefix";
+
+        assertThat(cleanWhole(prose)).isEqualTo(prose);
+    }
+
+    @Test
+    void allowedLinksMayHaveOtherSchemesAndMayBeWrittenSchemeRelative() {
+        List<Retrieved> sources = List.of(new Retrieved("sku-3", 0.7, Map.of("url", "https://shop.example/p/3",
+                "contact", List.of("mailto:Support@Shop.Example", "tel:+15550100"),
+                "manual", "ftp://files.shop.example/manual.pdf")));
+        LinkGuard guard = LinkGuard.forSources(sources, null);
+
+        String out = guard.accept("Write to mailto:support@shop.example, call tel:+15550100, read "
+                + "ftp://files.shop.example/manual.pdf or see //SHOP.EXAMPLE/p/3/ and FTP://shop.example/p/3.") + guard.finish();
+
+        assertThat(out).isEqualTo("Write to mailto:Support@Shop.Example, call tel:+15550100, read "
+                + "ftp://files.shop.example/manual.pdf or see //shop.example/p/3 and FTP://shop.example/p/3.");
+        assertThat(guard.removedHosts()).isEmpty();
+    }
+
+    @Test
     void onlyTheConfiguredKeysMayHoldLinks() {
         LinkGuard onlyUrl = LinkGuard.forSources(SOURCES, Set.of("url"));
 
@@ -98,6 +147,27 @@ class LinkGuardTest {
         assertThat(guard.accept("ide screens")).isEqualTo("wwwide screens");
     }
 
+    @Test
+    void schemeRelativeAndMailtoLikeLinksAreHeldBackToo() {
+        LinkGuard guard = guard();
+
+        assertThat(guard.accept("Go to /")).isEqualTo("Go to ");
+        assertThat(guard.accept("/evil.exa")).isEmpty();
+        assertThat(guard.accept("mple now, or da")).isEqualTo("[link removed] now, or ");
+        assertThat(guard.accept("ta:text/html,x")).isEmpty();
+        assertThat(guard.accept(" ok")).isEqualTo("[link removed] ok");
+    }
+
+    @Test
+    void aSchemeNameGluedToAWordStaysTextAcrossPieces() {
+        LinkGuard guard = guard();
+
+        assertThat(guard.accept("Meta")).isEqualTo("Meta");
+        assertThat(guard.accept("data:x ho")).isEqualTo("data:x ho");
+        assertThat(guard.accept("tel:y")).isEqualTo("tel:y");
+        assertThat(guard.finish()).isEmpty();
+    }
+
     /** Every way of cutting these texts into pieces gives the same result as cleaning them whole. */
     @Test
     void cleaningPieceByPieceEqualsCleaningTheWholeText() {
@@ -106,7 +176,10 @@ class LinkGuardTest {
                 "Links: www.partner.example/bag; (https://evil.example) [x](https://shop.example/p/1)",
                 "wwww.evil.example hhttps://shop.example/p/1 https://https://x",
                 "Nothing to see here, just text with h and w and www and http.",
-                "HtTpS://Shop.Example/p/1/ and https://shop.example/p/2?color=blue&amp;size=m.");
+                "HtTpS://Shop.Example/p/1/ and https://shop.example/p/2?color=blue&amp;size=m.",
+                "Mail mailto:support@evil.example or ftp://evil.example/x, [Buy](//evil.example) [x](javascript:alert(1))",
+                "Metadata:x hotel:y data:z \\\\evil.example https:\\\\evil.example https:evil.example https://[::1]/x // ",
+                "call tel:+15550100 or sms:1; ftp://shop.example/p/1 ///shop.example/p/1/ www. http: https://");
         Random random = new Random(42);
         for (String text : texts) {
             String whole = cleanWhole(text);

@@ -82,6 +82,35 @@ class PromptMessagesTest {
                 image(StylePrompts.productImage("sku-0003")));
     }
 
+    /**
+     * What {@code maxItemImages}' javadoc says: the augmenter chooses the candidate images, and the generator attaches
+     * at most its limit of the items' ones; the user's photo goes only when the prompt carries it.
+     */
+    @Test
+    void theAugmenterChoosesTheImagesAndMaxItemImagesOnlyLimitsTheItemsOnes() {
+        List<Retrieved> items = StylePrompts.retrieved("sku-0001", "sku-0002", "sku-0003", "sku-0004");
+        Query photo = Query.builder().text("this?").image(ImageContent.of(StylePrompts.queryImage())).build();
+        Query text = Query.ofText("a t-shirt");
+        PromptMessages four = new PromptMessages(4, LIMIT);
+
+        List<String> photoDefault = parts(user(four.prepare(DefaultAugmenter.create().augment(photo, items))
+                .request().messages()));
+        List<String> textDefault = parts(user(four.prepare(DefaultAugmenter.create().augment(text, items))
+                .request().messages()));
+        List<String> photoRaised = parts(user(four.prepare(DefaultAugmenter.builder().maxImages(5).build()
+                .augment(photo, items)).request().messages()));
+        List<String> photoNone = parts(user(four.prepare(DefaultAugmenter.builder().maxImages(0).build()
+                .augment(photo, items)).request().messages()));
+
+        assertThat(photoDefault).filteredOn(p -> p.startsWith("image:")).containsExactly(
+                image(StylePrompts.queryImage()), image(StylePrompts.productImage("sku-0001")),
+                image(StylePrompts.productImage("sku-0002")));
+        assertThat(textDefault).filteredOn(p -> p.startsWith("image:")).hasSize(3);
+        assertThat(photoRaised).filteredOn(p -> p.startsWith("image:")).hasSize(5)
+                .endsWith(image(StylePrompts.productImage("sku-0004")));
+        assertThat(photoNone).noneMatch(p -> p.startsWith("image:") || p.equals("text:" + PromptMessages.USER_PHOTO_LABEL));
+    }
+
     @Test
     void aTextQueryGetsOnlyItemImagesAndABlankSystemTextNoSystemMessage() {
         Prompt augmented = StylePrompts.textOnly(StylePrompts.retrieved("sku-0005", "sku-0006"));
@@ -111,6 +140,21 @@ class PromptMessagesTest {
         assertThat(prepared.warnings()).hasSize(2);
         assertThat(prepared.warnings().get(0)).contains("image of source [1]", "missing.jpg", "does not exist");
         assertThat(prepared.warnings().get(1)).contains("image of source [2]", "not a JPEG, PNG, GIF or WebP");
+    }
+
+    /** An item's image reference is stored metadata: it may name any file, whose contents must not leak. */
+    @Test
+    void anItemFileThatIsNotAnImageIsNamedInTheWarningButNotQuoted(@TempDir Path dir) throws IOException {
+        Path secrets = Files.writeString(dir.resolve("secrets.env"), "API_KEY=sk-live-1234\n");
+        List<Retrieved> items = List.of(withImage("sku-planted", secrets.toString()));
+        Prompt prompt = DefaultAugmenter.create().augment(Query.ofText("a hat"), items);
+
+        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT).prepare(prompt);
+
+        assertThat(parts(user(prepared.request().messages()))).noneMatch(p -> p.startsWith("image:"));
+        assertThat(prepared.warnings()).singleElement().asString()
+                .contains("image of source [1] (item sku-planted) not attached", "not a JPEG, PNG, GIF or WebP")
+                .doesNotContain("API_KEY", "sk-live", "41 50 49");
     }
 
     @Test

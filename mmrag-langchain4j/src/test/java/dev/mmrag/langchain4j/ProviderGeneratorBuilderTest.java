@@ -3,12 +3,15 @@ package dev.mmrag.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.mmrag.api.Answer;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.core.TemplateGenerator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +108,27 @@ class ProviderGeneratorBuilderTest {
         assertThat(answer.fallback()).isTrue();
         assertThat(answer.warnings()).anySatisfy(w -> assertThat(w).contains("network", "3 attempts"));
         assertThat(time.sleeps()).hasSize(2);
+    }
+
+    /**
+     * Every provider's model passes its whole timeout to its HTTP client builder as the connect timeout too; the
+     * JDK client gets the connect timeout its builder holds once the models are built.
+     */
+    @Test
+    void theConnectTimeoutIsAtMostTenSecondsWhateverTheModelsPass() {
+        for (LlmProvider provider : LlmProvider.values()) {
+            JdkHttpClientBuilder http = JdkHttpClient.builder();
+
+            LangChain4jGenerator.forProvider(provider).apiKey("k").timeout(Duration.ofSeconds(45)).httpClients(() -> http)
+                    .build();
+
+            assertThat(http.connectTimeout()).as(provider.id()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(http.readTimeout()).as(provider.id()).isEqualTo(Duration.ofSeconds(45));
+        }
+        JdkHttpClientBuilder shortAttempts = JdkHttpClient.builder();
+        LangChain4jGenerator.forProvider(LlmProvider.OPENAI).apiKey("k").timeout(Duration.ofSeconds(4))
+                .httpClients(() -> shortAttempts).build();
+        assertThat(shortAttempts.connectTimeout()).isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test
