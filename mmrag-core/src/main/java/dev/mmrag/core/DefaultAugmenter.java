@@ -202,8 +202,11 @@ public final class DefaultAugmenter implements Augmenter {
         }
 
         /**
-         * @param maxImages the most images to attach, including the query image (default
-         *     {@value DefaultAugmenter#DEFAULT_MAX_IMAGES}); 0 attaches none
+         * @param maxImages the most images to put in the prompt, the query image included (default
+         *     {@value DefaultAugmenter#DEFAULT_MAX_IMAGES}); 0 puts none, not even the query image. A generator
+         *     attaches only images from this list and may attach fewer (LangChain4j's generator attaches the
+         *     user's photo and at most its {@code maxItemImages} of the items' images), so raise this limit when
+         *     you raise a generator's
          * @return this builder
          */
         public Builder maxImages(int maxImages) {
