@@ -48,7 +48,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@code onnx/text_model.onnx} and {@code onnx/vision_model.onnx} (or the {@code *_quantized.onnx} files, see
  * {@link ModelVariant}). Everything is checked at {@link Builder#build()}: a missing file, a file name that escapes
  * the directory (by {@code ..}, an absolute path or a symbolic link), a model whose inputs or outputs do not match,
- * an embedding size that disagrees with {@code config.json}, an unsupported preprocessing setting; each gives an
+ * an embedding size that disagrees with {@code config.json} (a model that declares its embedding size symbolic is
+ * run once on a dummy input to find it), an unsupported preprocessing setting; each gives an
  * {@link InvalidInputException} naming the file and the problem.
  *
  * <p><b>Texts</b> are tokenized with the directory's CLIP tokenizer; a text longer than the model's limit is cut
