@@ -141,11 +141,11 @@ public final class ClipOnnxEncoder implements Encoder {
             }
             if (modalities.contains(Modality.IMAGE)) {
                 String file = builder.visionModelFile != null ? builder.visionModelFile : builder.variant.visionModel();
-                preprocessor = new ClipImagePreprocessor(
-                        PreprocessorConfig.from(directory.json(PreprocessorConfig.FILE)), builder.maxPixels);
+                preprocessing = Executors.newFixedThreadPool(builder.preprocessingThreads, daemonThreads());
+                preprocessor = new ClipImagePreprocessor(PreprocessorConfig.from(directory.json(PreprocessorConfig.FILE)),
+                        builder.maxPixels, new PilBicubicResize.Threads(preprocessing, builder.preprocessingThreads));
                 visionModel = own(ClipVisionModel.of(OnnxModel.load(environment, options, directory.file(file), file),
                         builder.imageOutput, dimension, preprocessor.height(), preprocessor.width()));
-                preprocessing = Executors.newFixedThreadPool(builder.preprocessingThreads, daemonThreads());
             } else {
                 preprocessor = null;
                 visionModel = null;
@@ -564,7 +564,8 @@ public final class ClipOnnxEncoder implements Encoder {
 
         /**
          * @param threads threads that decode and preprocess images, positive; default the number of available
-         *     processors
+         *     processors. They are all the threads preprocessing uses: a large image's resize is split across
+         *     them, never across a shared pool
          * @return this builder
          */
         public Builder preprocessingThreads(int threads) {
