@@ -7,6 +7,7 @@ import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.mmrag.api.ImageContent;
+import dev.mmrag.api.ImageFormat;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Retrieved;
@@ -138,9 +139,10 @@ final class PromptMessages {
         }
         byte[] bytes = image.readAllBytes();
         checkSize(image, what, bytes.length);
-        String mediaType = ImageFormats.detect(bytes).orElseThrow(() -> new InvalidInputException(what + " ("
+        String mediaType = ImageFormat.detect(bytes).filter(format -> format != ImageFormat.BMP)
+                .map(ImageFormat::mediaType).orElseThrow(() -> new InvalidInputException(what + " ("
                 + image.describe() + ") is not a JPEG, PNG, GIF or WebP image"
-                + (quoteHead ? " (its first bytes are " + ImageFormats.hexPrefix(bytes) + ")" : "")
+                + (quoteHead ? " (its first bytes are " + ImageFormat.describeHead(bytes) + ")" : "")
                 + "; vision models accept only those formats"));
         return dev.langchain4j.data.message.ImageContent.from(Base64.getEncoder().encodeToString(bytes), mediaType);
     }

@@ -187,11 +187,22 @@ class PromptMessagesTest {
         byte[] gif = {'G', 'I', 'F', '8', '9', 'a'};
         byte[] webp = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P'};
 
-        assertThat(ImageFormats.detect(png)).contains("image/png");
-        assertThat(ImageFormats.detect(gif)).contains("image/gif");
-        assertThat(ImageFormats.detect(webp)).contains("image/webp");
-        assertThat(ImageFormats.detect(StylePrompts.bytes(StylePrompts.queryImage()))).contains("image/jpeg");
-        assertThat(ImageFormats.detect(new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E'})).isEmpty();
+        byte[] jpeg = StylePrompts.bytes(StylePrompts.queryImage());
+
+        assertThat(sentAs(png)).isEqualTo("image:image/png:" + png.length);
+        assertThat(sentAs(gif)).isEqualTo("image:image/gif:" + gif.length);
+        assertThat(sentAs(webp)).isEqualTo("image:image/webp:" + webp.length);
+        assertThat(sentAs(jpeg)).isEqualTo("image:image/jpeg:" + jpeg.length);
+        assertThatThrownBy(() -> sentAs(new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E'}))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a JPEG, PNG, GIF or WebP");
+    }
+
+    /** @return the image part of the request for a query image of these bytes, declared as a BMP */
+    private static String sentAs(byte[] bytes) {
+        Query query = Query.builder().text("this?").image(ImageContent.of(bytes, "image/bmp")).build();
+        Prompt prompt = DefaultAugmenter.create().augment(query, List.of());
+        List<String> parts = parts(user(new PromptMessages(2, LIMIT).prepare(prompt).request().messages()));
+        return parts.stream().filter(p -> p.startsWith("image:")).findFirst().orElseThrow();
     }
 
     @Test

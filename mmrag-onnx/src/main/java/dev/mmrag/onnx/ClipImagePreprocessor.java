@@ -22,6 +22,10 @@ import java.nio.file.Path;
  * {@link PilBicubicResize}). With {@code --add-modules jdk.incubator.vector} on the JVM's command line the resize
  * uses the Java Vector API, which makes it several times faster; without it, plain loops give the same values.
  *
+ * <p>Threads: a preprocessor from {@link #fromModelDirectory(Path)} works on the calling thread alone. The one inside
+ * {@link ClipOnnxEncoder} splits the resize of a large image across the encoder's preprocessing threads, and uses no
+ * other thread.
+ *
  * <p>Thread-safety: immutable; safe for concurrent use.
  */
 public final class ClipImagePreprocessor {
@@ -32,11 +36,18 @@ public final class ClipImagePreprocessor {
     private final PreprocessorConfig config;
     private final ImageDecoder decoder;
     private final float[][] lookupTable;
+    private final PilBicubicResize.Threads threads;
 
-    ClipImagePreprocessor(PreprocessorConfig config, long maxPixels) {
+    /**
+     * @param config the preprocessing settings
+     * @param maxPixels the largest width x height accepted
+     * @param threads the threads the resize of a large image may be split across
+     */
+    ClipImagePreprocessor(PreprocessorConfig config, long maxPixels, PilBicubicResize.Threads threads) {
         this.config = config;
         this.decoder = new ImageDecoder(maxPixels);
         this.lookupTable = config.lookupTable();
+        this.threads = threads;
     }
 
     /**
@@ -61,7 +72,8 @@ public final class ClipImagePreprocessor {
     public static ClipImagePreprocessor fromModelDirectory(Path modelDirectory, long maxPixels) {
         checkMaxPixels(maxPixels);
         ModelDirectory directory = ModelDirectory.open(modelDirectory);
-        return new ClipImagePreprocessor(PreprocessorConfig.from(directory.json(PreprocessorConfig.FILE)), maxPixels);
+        return new ClipImagePreprocessor(PreprocessorConfig.from(directory.json(PreprocessorConfig.FILE)), maxPixels,
+                PilBicubicResize.Threads.CALLING_THREAD);
     }
 
     static void checkMaxPixels(long maxPixels) {
@@ -115,7 +127,7 @@ public final class ClipImagePreprocessor {
                     + " does not fit a buffer of " + target.capacity());
         }
         RgbImage rgb = decoder.decode(image);
-        PilBicubicResize.resizeAndCrop(rgb, crop(rgb), lookupTable, target, index);
+        PilBicubicResize.resizeAndCrop(rgb, crop(rgb), lookupTable, target, index, threads);
     }
 
     /**
@@ -131,7 +143,7 @@ public final class ClipImagePreprocessor {
             }
         }
         float[] samples = new float[floatsPerImage()];
-        PilBicubicResize.resizeAndCrop(kernel, image, crop(image), identity, FloatBuffer.wrap(samples), 0);
+        PilBicubicResize.resizeAndCrop(kernel, image, crop(image), identity, FloatBuffer.wrap(samples), 0, threads);
         return samples;
     }
 

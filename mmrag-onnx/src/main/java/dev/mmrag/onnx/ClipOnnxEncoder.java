@@ -48,7 +48,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@code onnx/text_model.onnx} and {@code onnx/vision_model.onnx} (or the {@code *_quantized.onnx} files, see
  * {@link ModelVariant}). Everything is checked at {@link Builder#build()}: a missing file, a file name that escapes
  * the directory (by {@code ..}, an absolute path or a symbolic link), a model whose inputs or outputs do not match,
- * an embedding size that disagrees with {@code config.json}, an unsupported preprocessing setting; each gives an
+ * an embedding size that disagrees with {@code config.json} (a model that declares its embedding size symbolic is
+ * run once on a dummy input to find it), an unsupported preprocessing setting; each gives an
  * {@link InvalidInputException} naming the file and the problem.
  *
  * <p><b>Texts</b> are tokenized with the directory's CLIP tokenizer; a text longer than the model's limit is cut
@@ -140,11 +141,11 @@ public final class ClipOnnxEncoder implements Encoder {
             }
             if (modalities.contains(Modality.IMAGE)) {
                 String file = builder.visionModelFile != null ? builder.visionModelFile : builder.variant.visionModel();
-                preprocessor = new ClipImagePreprocessor(
-                        PreprocessorConfig.from(directory.json(PreprocessorConfig.FILE)), builder.maxPixels);
+                preprocessing = Executors.newFixedThreadPool(builder.preprocessingThreads, daemonThreads());
+                preprocessor = new ClipImagePreprocessor(PreprocessorConfig.from(directory.json(PreprocessorConfig.FILE)),
+                        builder.maxPixels, new PilBicubicResize.Threads(preprocessing, builder.preprocessingThreads));
                 visionModel = own(ClipVisionModel.of(OnnxModel.load(environment, options, directory.file(file), file),
                         builder.imageOutput, dimension, preprocessor.height(), preprocessor.width()));
-                preprocessing = Executors.newFixedThreadPool(builder.preprocessingThreads, daemonThreads());
             } else {
                 preprocessor = null;
                 visionModel = null;
@@ -563,7 +564,8 @@ public final class ClipOnnxEncoder implements Encoder {
 
         /**
          * @param threads threads that decode and preprocess images, positive; default the number of available
-         *     processors
+         *     processors. They are all the threads preprocessing uses: a large image's resize is split across
+         *     them, never across a shared pool
          * @return this builder
          */
         public Builder preprocessingThreads(int threads) {

@@ -41,7 +41,8 @@ final class ClipTextModel implements AutoCloseable {
     }
 
     /**
-     * Checks a loaded model's inputs and output and wraps it; closes the model when they do not fit.
+     * Checks a loaded model's inputs and output and wraps it; closes the model when they do not fit. A model that
+     * declares its embedding size symbolic is run once on a text of one token (id 0) to find it.
      *
      * @param model the loaded text model
      * @param output the embedding output's name
@@ -52,7 +53,6 @@ final class ClipTextModel implements AutoCloseable {
      */
     static ClipTextModel of(OnnxModel model, String output, int dimension, int maxTokens) {
         try {
-            model.checkEmbeddingOutput(output, dimension);
             Map<String, TensorInfo> inputs = model.inputs();
             String expected = "expected " + INPUT_IDS + " int64[batch, sequence] and optionally " + ATTENTION_MASK
                     + " of the same type and shape";
@@ -72,7 +72,10 @@ final class ClipTextModel implements AutoCloseable {
                 throw model.inputMismatch("its fixed sequence length " + fixedLength + " is shorter than the "
                         + maxTokens + " tokens of config.json's max_position_embeddings");
             }
-            return new ClipTextModel(model, output, dimension, inputs.containsKey(ATTENTION_MASK), fixedLength);
+            ClipTextModel text = new ClipTextModel(model, output, dimension, inputs.containsKey(ATTENTION_MASK),
+                    fixedLength);
+            model.checkEmbeddingOutput(output, dimension, () -> text.feeds(List.of(new long[] {0}), 0));
+            return text;
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -85,6 +88,11 @@ final class ClipTextModel implements AutoCloseable {
      * @return one embedding per text, not normalised
      */
     float[][] embed(List<long[]> texts, long padId) {
+        return model.run(feeds(texts, padId), output, texts.size(), dimension);
+    }
+
+    /** @return the inputs of a batch: the texts padded to the batch's length, and their attention mask */
+    private Map<String, OnnxTensor> feeds(List<long[]> texts, long padId) {
         int batch = texts.size();
         int length = (int) fixedLength;
         if (length <= 0) {
@@ -104,7 +112,7 @@ final class ClipTextModel implements AutoCloseable {
         if (takesAttentionMask) {
             feeds.put(ATTENTION_MASK, model.tensor(mask, batch, length));
         }
-        return model.run(feeds, output, batch, dimension);
+        return feeds;
     }
 
     private static LongBuffer directLongs(int count) {

@@ -1,6 +1,7 @@
 package dev.mmrag.onnx;
 
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -31,7 +32,8 @@ final class ClipVisionModel implements AutoCloseable {
     }
 
     /**
-     * Checks a loaded model's input and output and wraps it; closes the model when they do not fit.
+     * Checks a loaded model's input and output and wraps it; closes the model when they do not fit. A model that
+     * declares its embedding size symbolic is run once on pixel values of zero to find it.
      *
      * @param model the loaded vision model
      * @param output the embedding output's name
@@ -43,7 +45,6 @@ final class ClipVisionModel implements AutoCloseable {
      */
     static ClipVisionModel of(OnnxModel model, String output, int dimension, int height, int width) {
         try {
-            model.checkEmbeddingOutput(output, dimension);
             Map<String, TensorInfo> inputs = model.inputs();
             String expected = "expected one float input [batch, 3, " + height + ", " + width + "] (the crop size of "
                     + PreprocessorConfig.FILE + ")";
@@ -56,7 +57,10 @@ final class ClipVisionModel implements AutoCloseable {
                     || !fits(shape[2], height) || !fits(shape[3], width)) {
                 throw model.inputMismatch(expected);
             }
-            return new ClipVisionModel(model, pixels.getKey(), output, dimension, height, width);
+            ClipVisionModel vision = new ClipVisionModel(model, pixels.getKey(), output, dimension, height, width);
+            model.checkEmbeddingOutput(output, dimension,
+                    () -> vision.feeds(OnnxModel.directFloats(3 * height * width), 1));
+            return vision;
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -73,7 +77,11 @@ final class ClipVisionModel implements AutoCloseable {
      * @return one embedding per image, not normalised
      */
     float[][] embed(FloatBuffer pixels, int batch) {
-        return model.run(Map.of(input, model.tensor(pixels, batch, 3, height, width)), output, batch, dimension);
+        return model.run(feeds(pixels, batch), output, batch, dimension);
+    }
+
+    private Map<String, OnnxTensor> feeds(FloatBuffer pixels, int batch) {
+        return Map.of(input, model.tensor(pixels, batch, 3, height, width));
     }
 
     @Override

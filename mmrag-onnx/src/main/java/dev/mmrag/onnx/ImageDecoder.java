@@ -1,11 +1,13 @@
 package dev.mmrag.onnx;
 
 import dev.mmrag.api.ImageContent;
+import dev.mmrag.api.ImageFormat;
 import dev.mmrag.api.InvalidInputException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +17,8 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes untrusted images into {@link RgbImage}s: detects the format from the magic bytes (JPEG, PNG, GIF, BMP,
- * WebP), reads width and height from the header and refuses an image over the pixel limit <em>before</em>
+ * Decodes untrusted images into {@link RgbImage}s: detects the format from the magic bytes with
+ * {@link ImageFormat#detect(byte[])} (JPEG, PNG, GIF, BMP, WebP), reads width and height from the header and refuses an image over the pixel limit <em>before</em>
  * decoding its pixels, then decodes the first frame with an ImageIO reader (the JDK's for JPEG, PNG, GIF and BMP;
  * a WebP reader must be installed as an ImageIO plug-in, which this module's dependencies do).
  *
@@ -58,7 +60,8 @@ final class ImageDecoder {
     RgbImage decode(ImageContent image) {
         byte[] bytes = image.readAllBytes();
         ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> new InvalidInputException(image.describe()
-                + " is not a " + ImageFormat.NAMES + " image (it starts with " + ImageFormat.head(bytes) + ")"));
+                + " is not a " + ImageFormat.names(EnumSet.allOf(ImageFormat.class)) + " image (it starts with "
+                + ImageFormat.describeHead(bytes) + ")"));
         if (format == ImageFormat.WEBP) {
             checkRiffLength(image, bytes);
         }
@@ -110,7 +113,8 @@ final class ImageDecoder {
     }
 
     private static ImageReader reader(ImageContent image, ImageFormat format) {
-        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.imageIoName());
+        // ImageIO registers its readers under the formats' names in lower case: "jpeg", "png", ..., "webp".
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
         if (!readers.hasNext()) {
             throw new InvalidInputException(image.describe() + " is a " + format
                     + " image, but no ImageIO reader for " + format + " is installed");

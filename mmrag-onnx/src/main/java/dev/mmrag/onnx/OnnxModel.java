@@ -19,11 +19,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * One ONNX model file in an ONNX Runtime session, with what the CLIP encoders need in common: checking the
- * declared inputs and the embedding output at load, and running a batch into a direct output buffer that ONNX
+ * declared inputs and the embedding output at load (running the model once when the embedding size is symbolic), and running a batch into a direct output buffer that ONNX
  * Runtime writes into (a pinned output), so no intermediate copy is made.
  *
  * <p>Problems with the file are {@link InvalidInputException}s that name it (by its name inside the model
@@ -95,14 +97,19 @@ final class OnnxModel implements AutoCloseable {
     }
 
     /**
-     * Checks the embedding output: declared, float, {@code [batch, dimension]} (a symbolic size is accepted and
-     * checked on every run).
+     * Checks the embedding output: declared, float, {@code [batch, dimension]}. When the model declares the
+     * embedding size symbolic ({@code [batch, ?]}), nothing but running it tells the size, so it is run once on a
+     * batch of one and the size it gives is checked: a model that disagrees with {@code config.json} fails here,
+     * not on the first batch a user encodes.
      *
      * @param output the output's name
      * @param dimension the embedding size from {@code config.json}
-     * @throws InvalidInputException naming the file and the output otherwise
+     * @param batchOfOne makes input tensors for a batch of one (any values; the inputs must have been checked);
+     *     called only when the size is symbolic; the tensors are closed by this method
+     * @throws InvalidInputException naming the file and the output when the output does not fit, or the model
+     *     fails on the batch of one
      */
-    void checkEmbeddingOutput(String output, int dimension) {
+    void checkEmbeddingOutput(String output, int dimension, Supplier<Map<String, OnnxTensor>> batchOfOne) {
         TensorInfo info = outputs.get(output);
         if (info == null) {
             throw new InvalidInputException(name + " has no output '" + output + "'; its outputs are " + describe(outputs));
@@ -115,6 +122,26 @@ final class OnnxModel implements AutoCloseable {
         if (shape[1] > 0 && shape[1] != dimension) {
             throw new InvalidInputException(name + " declares output '" + output + "' as " + describe(info)
                     + ", an embedding size of " + shape[1] + ", but config.json has projection_dim " + dimension);
+        }
+        if (shape[1] < 0) {
+            long[] given = runOnce(batchOfOne.get(), output, info);
+            if (given.length != 2 || given[1] != dimension) {
+                throw new InvalidInputException(name + " declares output '" + output + "' as " + describe(info)
+                        + " and gives " + Arrays.toString(given) + " for a batch of one, but config.json has "
+                        + "projection_dim " + dimension + "; expected [1, " + dimension + "]");
+            }
+        }
+    }
+
+    /** @return the shape of {@code output} when the model runs on {@code feeds}, which are closed */
+    private long[] runOnce(Map<String, OnnxTensor> feeds, String output, TensorInfo declared) {
+        try (OrtSession.Result result = session.run(feeds, Set.of(output))) {
+            return ((OnnxTensor) result.get(0)).getInfo().getShape();
+        } catch (OrtException e) {
+            throw new InvalidInputException(name + " fails on a batch of one, run at load to find the size of its output '"
+                    + output + "' (declared " + describe(declared) + "): " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
         }
     }
 

@@ -1,8 +1,13 @@
 package dev.mmrag.onnx;
 
+import dev.mmrag.api.EncodingException;
 import java.nio.FloatBuffer;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Resizes an 8-bit RGB image exactly as Pillow's {@code Image.resize(size, Image.BICUBIC)} does, which is what
@@ -30,8 +35,11 @@ import java.util.stream.IntStream;
  * of the vertical pass goes straight through the lookup table into the target. The inner loops are a
  * {@link ResampleKernel}: the Java Vector API when the JVM has it, plain loops otherwise, with identical results.
  *
- * <p>Thread-safety: stateless; a large image is split into bands of output rows computed in parallel on the common
- * fork-join pool (each band resamples the input rows it needs itself, so the bytes are the same).
+ * <p>A large image is split into bands of output rows computed in parallel on the {@link Threads} the caller gives
+ * (each band resamples the input rows it needs itself, so the bytes are the same however it is split); no other
+ * thread is used.
+ *
+ * <p>Thread-safety: stateless.
  */
 final class PilBicubicResize {
 
@@ -45,6 +53,26 @@ final class PilBicubicResize {
     private static final long PARALLEL_WORK = 2_000_000;
 
     private PilBicubicResize() {
+    }
+
+    /**
+     * The threads one resize may use: the calling thread, and up to {@code threads - 1} bands offered to
+     * {@code helpers} (a pool the caller owns, such as the encoder's preprocessing pool). A band that no helper has
+     * started when the calling thread has finished its own is run by the calling thread, so a busy pool (even the
+     * pool the calling thread belongs to) only makes the resize less parallel: it never waits for a queued band.
+     *
+     * @param helpers where bands other than the calling thread's are offered
+     * @param threads the most threads one resize uses, the calling thread included, positive
+     */
+    record Threads(Executor helpers, int threads) {
+        /** The calling thread alone. */
+        static final Threads CALLING_THREAD = new Threads(Runnable::run, 1);
+
+        Threads {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be positive, got " + threads);
+            }
+        }
     }
 
     /**
@@ -82,26 +110,57 @@ final class PilBicubicResize {
      * @param table three lookup tables of 256 entries (R, G, B)
      * @param target the buffer written (absolute puts; its position and limit are not used or changed)
      * @param index where the first plane starts
+     * @param threads the threads a large image may be split across
+     * @throws EncodingException when the calling thread is interrupted while helpers finish their bands
      */
-    static void resizeAndCrop(RgbImage source, Crop crop, float[][] table, FloatBuffer target, int index) {
-        resizeAndCrop(ResampleKernel.INSTANCE, source, crop, table, target, index);
+    static void resizeAndCrop(RgbImage source, Crop crop, float[][] table, FloatBuffer target, int index,
+            Threads threads) {
+        resizeAndCrop(ResampleKernel.INSTANCE, source, crop, table, target, index, threads);
     }
 
-    /** As {@link #resizeAndCrop(RgbImage, Crop, float[][], FloatBuffer, int)}, with the given kernel. */
+    /** As {@link #resizeAndCrop(RgbImage, Crop, float[][], FloatBuffer, int, Threads)}, with the given kernel. */
     static void resizeAndCrop(ResampleKernel kernel, RgbImage source, Crop crop, float[][] table, FloatBuffer target,
-            int index) {
+            int index, Threads threads) {
         Weights columns = crop.resizedWidth() == source.width() ? Weights.identity(crop.left(), crop.width())
                 : Weights.of(source.width(), crop.resizedWidth(), crop.left(), crop.width());
         Weights rows = crop.resizedHeight() == source.height() ? Weights.identity(crop.top(), crop.height())
                 : Weights.of(source.height(), crop.resizedHeight(), crop.top(), crop.height());
         long work = (long) (rows.end() - rows.first()) * columns.count * columns.maxLength();
-        int parts = work < PARALLEL_WORK ? 1
-                : Math.min(crop.height(), ForkJoinPool.getCommonPoolParallelism() + 1);
-        if (parts == 1) {
-            new Band(kernel, source, columns, rows, table, target, index, crop).run(0, crop.height());
-        } else {
-            IntStream.range(0, parts).parallel().forEach(part -> new Band(kernel, source, columns, rows, table,
-                    target, index, crop).run(crop.height() * part / parts, crop.height() * (part + 1) / parts));
+        int parts = work < PARALLEL_WORK ? 1 : Math.min(crop.height(), threads.threads());
+        List<FutureTask<Void>> offered = new ArrayList<>(parts - 1);
+        for (int part = 1; part < parts; part++) {
+            int from = crop.height() * part / parts;
+            int to = crop.height() * (part + 1) / parts;
+            FutureTask<Void> band = new FutureTask<>(() -> new Band(kernel, source, columns, rows, table, target,
+                    index, crop).run(from, to), null);
+            offered.add(band);
+            try {
+                threads.helpers().execute(band);
+            } catch (RejectedExecutionException e) {
+                // The pool is shutting down: the loop below runs this band on the calling thread.
+            }
+        }
+        new Band(kernel, source, columns, rows, table, target, index, crop).run(0, crop.height() / parts);
+        for (FutureTask<Void> band : offered) {
+            band.run(); // does nothing when a helper has started it
+        }
+        for (FutureTask<Void> band : offered) {
+            await(band);
+        }
+    }
+
+    private static void await(FutureTask<Void> band) {
+        try {
+            band.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw (RuntimeException) cause; // a band throws nothing checked
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EncodingException("interrupted while resizing an image", e);
         }
     }
 

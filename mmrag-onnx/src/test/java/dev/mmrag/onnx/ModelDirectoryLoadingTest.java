@@ -2,7 +2,9 @@ package dev.mmrag.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.mmrag.api.ImageContent;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Modality;
 import dev.mmrag.test.TestData;
@@ -104,6 +106,50 @@ class ModelDirectoryLoadingTest {
         assertBuildFails(ClipOnnxEncoder.builder(dir))
                 .hasMessageContaining("onnx/text_model.onnx declares output 'text_embeds' as float[?, 64], an embedding "
                         + "size of 64, but config.json has projection_dim 32");
+    }
+
+    /**
+     * A model that declares its embedding size symbolic is run once at load: the size it gives must match
+     * config.json, or the build fails naming the file (not the first encode, with an EncodingException).
+     */
+    @Test
+    void aVisionModelWithASymbolicEmbeddingSizeIsRunAtLoadAndRefusedWhenTheSizeDisagrees() throws IOException {
+        copyModel();
+        Files.write(dir.resolve("onnx/vision_model.onnx"), SymbolicOutputModels.meanColourVisionModel());
+        assertBuildFails(ClipOnnxEncoder.builder(dir).modalities(Set.of(Modality.IMAGE)))
+                .hasMessage("onnx/vision_model.onnx declares output 'image_embeds' as float[?, ?] and gives [1, 3] "
+                        + "for a batch of one, but config.json has projection_dim 64; expected [1, 64]");
+    }
+
+    @Test
+    void aTextModelWithASymbolicEmbeddingSizeIsRunAtLoadAndRefusedWhenTheSizeDisagrees() throws IOException {
+        copyModel();
+        Files.write(dir.resolve("onnx/text_model.onnx"), SymbolicOutputModels.tokenIdsTextModel());
+        assertBuildFails(ClipOnnxEncoder.builder(dir).modalities(Set.of(Modality.TEXT)))
+                .hasMessage("onnx/text_model.onnx declares output 'text_embeds' as float[?, ?] and gives [1, 1] "
+                        + "for a batch of one, but config.json has projection_dim 64; expected [1, 64]");
+    }
+
+    @Test
+    void aVisionModelWithASymbolicEmbeddingSizeLoadsWhenTheSizeAgrees() throws IOException {
+        copyModel();
+        Files.write(dir.resolve("onnx/vision_model.onnx"), SymbolicOutputModels.meanColourVisionModel());
+        replaceInFile("config.json", "\"projection_dim\": 64,\n  \"logit", "\"projection_dim\": 3,\n  \"logit");
+        ImageContent photo = ImageContent.of(TestData.styleCatalog().resolve("images/sku-0002.jpg"));
+        float[] pixels = ClipImagePreprocessor.fromModelDirectory(dir).preprocess(photo);
+        int plane = pixels.length / 3;
+        try (ClipOnnxEncoder clip = ClipOnnxEncoder.builder(dir).modalities(Set.of(Modality.IMAGE)).normalize(false)
+                .build()) {
+            float[] means = clip.encode(photo);
+            assertThat(clip.dimension()).isEqualTo(3);
+            for (int c = 0; c < 3; c++) {
+                double sum = 0;
+                for (int i = c * plane; i < (c + 1) * plane; i++) {
+                    sum += pixels[i];
+                }
+                assertThat((double) means[c]).as("mean of channel %d", c).isCloseTo(sum / plane, within(1e-4));
+            }
+        }
     }
 
     @Test

@@ -58,7 +58,8 @@ class ResampleKernelParityTest {
             }
         }
         float[] samples = new float[3 * crop.plane() + 5];
-        PilBicubicResize.resizeAndCrop(kernel, image, crop, identity, FloatBuffer.wrap(samples), 5);
+        PilBicubicResize.resizeAndCrop(kernel, image, crop, identity, FloatBuffer.wrap(samples), 5,
+                PilBicubicResize.Threads.CALLING_THREAD);
         return samples;
     }
 

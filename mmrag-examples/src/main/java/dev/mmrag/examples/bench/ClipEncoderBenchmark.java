@@ -52,7 +52,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *       the overhead ratio whatever else the machine is doing.</li>
  *   <li>Makes a 12-megapixel JPEG (a catalogue photo enlarged to 4000 x 3000 with noise, so that it compresses
  *       like a photo) and times decoding it alone (the JDK's JPEG reader, as the encoder calls it) and decoding
- *       plus CLIP preprocessing (resize, crop, normalise).</li>
+ *       plus CLIP preprocessing (resize, crop, normalise), both on one thread (a standalone
+ *       {@link ClipImagePreprocessor} uses the calling thread alone).</li>
  * </ol>
  *
  * <p>Usage: {@code ClipEncoderBenchmark [--repeats N] [--intra-op-threads N] [--preprocessing-threads N]
@@ -270,7 +271,8 @@ public final class ClipEncoderBenchmark {
         double decodeMs = median(decode);
         double fullMs = median(full);
         System.out.printf(Locale.ROOT, "  decode only (ImageIO JPEG reader): %.1f ms (median of %d)%n", decodeMs, runs);
-        System.out.printf(Locale.ROOT, "  decode + resize + crop + normalise: %.1f ms (median of %d)%n", fullMs, runs);
+        System.out.printf(Locale.ROOT, "  decode + resize + crop + normalise, one thread: %.1f ms (median of %d)%n",
+                fullMs, runs);
         System.out.printf(Locale.ROOT, "  preprocessing adds %.1f%% to the decode time%n",
                 100 * (fullMs - decodeMs) / decodeMs);
     }
