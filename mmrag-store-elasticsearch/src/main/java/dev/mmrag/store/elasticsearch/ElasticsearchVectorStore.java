@@ -86,10 +86,12 @@ import org.elasticsearch.client.ResponseException;
  * {@link #count()} and {@link #search} see writes once they are refreshed (see {@link RefreshPolicy});
  * {@link #get(String)} always sees the latest write.
  *
- * <p><b>Writes</b> are sent in bulk requests of {@link Builder#bulkBatchSize(int)} records. Invalid records (wrong
- * dimension, non-finite or zero vectors, over-long ids) and records the cluster rejects are reported one by one in
- * the {@link BatchResult}; the rest are written. When a whole bulk request fails (the cluster is unreachable), each of
- * its records is reported with a {@link StoreException}.
+ * <p><b>Writes</b> are sent in bulk requests of {@link Builder#bulkBatchSize(int)} records; a call that needs several
+ * requests ends with one refresh of the whole index (unless the policy is {@link RefreshPolicy#NONE}), since
+ * Elasticsearch refreshes only the shards a request touched. Invalid records (wrong dimension, non-finite or zero
+ * vectors, over-long ids) and records the cluster rejects are reported one by one in the {@link BatchResult}; the
+ * rest are written. When a whole bulk request fails (the cluster is unreachable), each of its records is reported
+ * with a {@link StoreException}.
  *
  * <p><b>Failures.</b> Requests are spread over the hosts; a host that does not answer is skipped for a while and
  * the request goes to the next one. Reads ({@code search}, {@code get}, {@code count}) that fail transiently, such as
@@ -237,16 +239,22 @@ public final class ElasticsearchVectorStore implements VectorStore {
     public BatchResult upsert(List<VectorRecord> records) {
         List<ItemFailure> failures = new ArrayList<>();
         List<Integer> valid = Vectors.checkRecords(records, dimension, metric, failures);
+        boolean severalRequests = valid.size() > bulkBatchSize;
+        Refresh refresh = severalRequests ? Refresh.False : refreshPolicy.refresh();
+        boolean requestFailed = false;
         for (int start = 0; start < valid.size(); start += bulkBatchSize) {
             List<Integer> batch = valid.subList(start, Math.min(valid.size(), start + bulkBatchSize));
-            boolean last = start + batch.size() == valid.size();
-            writeBatch(records, batch, last ? refreshPolicy.refresh() : Refresh.False, failures);
+            requestFailed |= !writeBatch(records, batch, refresh, failures);
+        }
+        if (severalRequests) {
+            refreshAfterSeveralRequests(requestFailed);
         }
         failures.sort(Comparator.comparingInt(ItemFailure::index));
         return new BatchResult(records.size(), failures);
     }
 
-    private void writeBatch(List<VectorRecord> records, List<Integer> batch, Refresh refresh,
+    /** @return false when the whole bulk request failed (each of its records is then reported in failures) */
+    private boolean writeBatch(List<VectorRecord> records, List<Integer> batch, Refresh refresh,
             List<ItemFailure> failures) {
         List<BulkOperation> operations = new ArrayList<>(batch.size());
         for (int i : batch) {
@@ -261,11 +269,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
             for (int i : batch) {
                 failures.add(ItemFailure.of(records.get(i).id(), i, cause));
             }
-            if (refresh != Refresh.False) {
-                // Earlier batches of this call were written without a refresh; keep the policy's promise for them.
-                refreshQuietly();
-            }
-            return;
+            return false;
         }
         List<BulkResponseItem> items = response.items();
         for (int j = 0; j < items.size(); j++) {
@@ -278,6 +282,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
                 failures.add(ItemFailure.of(record.id(), i, rejected(record.id(), error)));
             }
         }
+        return true;
     }
 
     /** The exception for a record Elasticsearch rejected: bad input when it could not parse or map it. */
@@ -295,11 +300,24 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
     }
 
-    private void refreshQuietly() {
+    /**
+     * Ends a write call that sent several bulk requests, each without a refresh: Elasticsearch refreshes (or waits
+     * for) only the shards a request touched, so the whole index is refreshed once instead, unless the policy is
+     * {@link RefreshPolicy#NONE}.
+     *
+     * @param requestFailed whether a request of the call failed; then a failing refresh is not reported, as the
+     *     request's failure is reported already and says what is wrong with the cluster
+     */
+    private void refreshAfterSeveralRequests(boolean requestFailed) {
+        if (refreshPolicy == RefreshPolicy.NONE) {
+            return;
+        }
         try {
             refresh();
         } catch (StoreException e) {
-            // The write failure being reported already says what is wrong with the cluster.
+            if (!requestFailed) {
+                throw e;
+            }
         }
     }
 
@@ -310,10 +328,11 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
         ids.forEach(Ids::check);
         List<String> candidates = List.copyOf(ids);
+        boolean severalRequests = candidates.size() > bulkBatchSize;
+        Refresh refresh = severalRequests ? Refresh.False : refreshPolicy.refresh();
         int deleted = 0;
         for (int start = 0; start < candidates.size(); start += bulkBatchSize) {
             List<String> batch = candidates.subList(start, Math.min(candidates.size(), start + bulkBatchSize));
-            Refresh refresh = start + batch.size() == candidates.size() ? refreshPolicy.refresh() : Refresh.False;
             List<BulkOperation> operations = batch.stream()
                     .map(id -> BulkOperation.of(o -> o.delete(d -> d.id(id)))).collect(Collectors.toList());
             BulkResponse response = call("delete " + batch.size() + " records",
@@ -328,6 +347,9 @@ public final class ElasticsearchVectorStore implements VectorStore {
                     deleted++;
                 }
             }
+        }
+        if (severalRequests) {
+            refreshAfterSeveralRequests(false);
         }
         return deleted;
     }

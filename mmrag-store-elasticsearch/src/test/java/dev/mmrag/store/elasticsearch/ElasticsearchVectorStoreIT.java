@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What {@link ElasticsearchVectorStore} must do beyond the common contract, on a real Elasticsearch node (see
@@ -347,6 +350,40 @@ class ElasticsearchVectorStoreIT {
         assertThat(store.search(SearchRequest.of(vector(9), 1))).extracting(SearchHit::id).containsExactly("w");
         assertThat(store.delete(List.of("w"))).isEqualTo(1);
         assertThat(store.search(SearchRequest.of(vector(9), 1))).isEmpty();
+    }
+
+    /**
+     * A write call of several bulk requests on an index of several shards: Elasticsearch refreshes (or waits for) only
+     * the shards a request touched, so the store must make the earlier requests visible too. The index's periodic
+     * refresh is turned off, so that only the store's refreshes make writes visible; with batches of 2 records, the
+     * last request touches at most 2 of the 4 shards.
+     */
+    @ParameterizedTest
+    @EnumSource(value = RefreshPolicy.class, names = {"IMMEDIATE", "WAIT_FOR"})
+    void writesOfSeveralBulkRequestsOnSeveralShardsAreAllVisibleWhenTheCallReturns(RefreshPolicy policy)
+            throws Exception {
+        ElasticsearchVectorStore store = track(ElasticsearchVectorStore.builder(TestNode.uniqueIndex("shards"), DIM)
+                .hosts(TestNode.url()).replicas(0).shards(4).bulkBatchSize(2).refreshPolicy(policy)
+                .socketTimeout(Duration.ofSeconds(20)).build());
+        HttpResponse<String> settings = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(TestNode.url() + "/" + store.index() + "/_settings"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"index\":{\"refresh_interval\":\"-1\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(settings.statusCode()).as(settings.body()).isEqualTo(200);
+        List<VectorRecord> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            records.add(VectorRecord.of("s" + i, vector(i)));
+        }
+
+        assertThat(store.upsert(records).failures()).isEmpty();
+        assertThat(store.count()).isEqualTo(records.size());
+        assertThat(store.search(SearchRequest.of(vector(0), 1))).extracting(SearchHit::id).containsExactly("s0");
+
+        List<String> ids = records.stream().map(VectorRecord::id).collect(Collectors.toList());
+        assertThat(store.delete(ids)).isEqualTo(records.size());
+        assertThat(store.count()).isZero();
+        assertThat(store.search(SearchRequest.of(vector(0), 1))).isEmpty();
     }
 
     // ---------------------------------------------------------------- failures
