@@ -3,19 +3,21 @@ package dev.mmrag.store.elasticsearch;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch._types.ErrorResponse;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.GetRequest;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.GetMappingResponse;
-import co.elastic.clients.json.JsonData;
 import co.elastic.clients.json.SimpleJsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransport;
+import co.elastic.clients.transport.Endpoint;
 import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.mmrag.api.BatchResult;
@@ -30,7 +32,6 @@ import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
 import dev.mmrag.api.Vectors;
-import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -114,6 +116,17 @@ public final class ElasticsearchVectorStore implements VectorStore {
 
     private static final List<String> METADATA_ONLY = List.of(Documents.METADATA);
     private static final List<String> METADATA_AND_VECTOR = List.of(Documents.METADATA, Documents.VECTOR);
+
+    /**
+     * Get and search with the documents' sources read by {@link Documents#SOURCE}, which keeps whole and
+     * floating-point numbers apart (the client's {@code get} and {@code search} methods read sources into JSON values
+     * that do not).
+     */
+    private static final Endpoint<GetRequest, GetResponse<Map<String, Object>>, ErrorResponse> GET =
+            GetRequest.createGetEndpoint(Documents.SOURCE);
+    private static final Endpoint<co.elastic.clients.elasticsearch.core.SearchRequest,
+            SearchResponse<Map<String, Object>>, ErrorResponse> SEARCH =
+            co.elastic.clients.elasticsearch.core.SearchRequest.createSearchEndpoint(Documents.SOURCE);
 
     private final ElasticsearchTransport transport;
     private final ElasticsearchClient client;
@@ -357,12 +370,13 @@ public final class ElasticsearchVectorStore implements VectorStore {
     @Override
     public Optional<VectorRecord> get(String id) {
         Ids.check(id);
-        GetResponse<JsonData> response = read("get item '" + id + "'", () -> client.get(
-                g -> g.index(index).id(id).sourceIncludes(METADATA_AND_VECTOR), JsonData.class));
+        GetRequest get = GetRequest.of(g -> g.index(index).id(id).sourceIncludes(METADATA_AND_VECTOR));
+        GetResponse<Map<String, Object>> response = read("get item '" + id + "'",
+                () -> transport.performRequest(get, GET, client._transportOptions()));
         if (!response.found()) {
             return Optional.empty();
         }
-        JsonObject source = response.source().toJson().asJsonObject();
+        Map<String, Object> source = response.source();
         return Optional.of(new VectorRecord(id, Documents.vectorOf(id, source), Documents.metadataOf(id, source)));
     }
 
@@ -392,20 +406,23 @@ public final class ElasticsearchVectorStore implements VectorStore {
             queryVector.add(component);
         }
         Query knnFilter = filterQuery;
-        SearchResponse<JsonData> response = read("search", () -> client.search(s -> s.index(index)
-                .knn(knn -> {
-                    knn.field(Documents.VECTOR).queryVector(queryVector).k(k).numCandidates(candidates);
-                    return knnFilter == null ? knn : knn.filter(knnFilter);
-                })
-                .size(k)
-                .source(src -> src.filter(f -> f.includes(withVectors ? METADATA_AND_VECTOR : METADATA_ONLY)))
-                .trackTotalHits(t -> t.enabled(false))
-                .allowPartialSearchResults(false), JsonData.class));
+        co.elastic.clients.elasticsearch.core.SearchRequest search = co.elastic.clients.elasticsearch.core
+                .SearchRequest.of(s -> s.index(index)
+                        .knn(knn -> {
+                            knn.field(Documents.VECTOR).queryVector(queryVector).k(k).numCandidates(candidates);
+                            return knnFilter == null ? knn : knn.filter(knnFilter);
+                        })
+                        .size(k)
+                        .source(src -> src.filter(f -> f.includes(withVectors ? METADATA_AND_VECTOR : METADATA_ONLY)))
+                        .trackTotalHits(t -> t.enabled(false))
+                        .allowPartialSearchResults(false));
+        SearchResponse<Map<String, Object>> response = read("search",
+                () -> transport.performRequest(search, SEARCH, client._transportOptions()));
 
         List<SearchHit> hits = new ArrayList<>(response.hits().hits().size());
-        for (Hit<JsonData> hit : response.hits().hits()) {
+        for (Hit<Map<String, Object>> hit : response.hits().hits()) {
             String id = hit.id();
-            JsonObject source = hit.source().toJson().asJsonObject();
+            Map<String, Object> source = hit.source();
             float[] vector = withVectors ? Documents.vectorOf(id, source) : null;
             double score = rescore ? metric.score(query, vector) : Similarity.toMetricScore(metric, hit.score());
             if (request.accepts(score)) {

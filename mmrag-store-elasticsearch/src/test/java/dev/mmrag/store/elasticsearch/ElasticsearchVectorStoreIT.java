@@ -213,6 +213,8 @@ class ElasticsearchVectorStoreIT {
         metadata.put("floating", 2.0);
         metadata.put("tiny", 1.0e-300);
         metadata.put("huge", 1.0e300);
+        metadata.put("wholeDouble", 12_345_678.0); // printed 1.2345678E7, as Elasticsearch filters the source
+        metadata.put("wholeDoubles", List.of(1.0e7, 123_456_789_012_345.0, -12_345_678.0));
         metadata.put("maxLong", Long.MAX_VALUE);
         metadata.put("minLong", Long.MIN_VALUE);
         metadata.put("unicode", "Schöne Grüße 日本 \uD83D\uDC52 \"quoted\" \\ back");
@@ -229,6 +231,7 @@ class ElasticsearchVectorStoreIT {
         assertThat(hit.metadata()).isEqualTo(metadata);
         assertThat(hit.metadata().get("whole")).isInstanceOf(Long.class);
         assertThat(hit.metadata().get("floating")).isInstanceOf(Double.class);
+        assertThat(hit.metadata().get("wholeDouble")).isInstanceOf(Double.class);
         assertThat(store.metadataKeys()).containsExactlyInAnyOrderElementsOf(metadata.keySet());
     }
 
