@@ -18,7 +18,9 @@
 #   --heap SIZE             heap of each node [512m]
 #   --security              turn security on: TLS on HTTP and transport with a CA made for this cluster
 #                           (<cluster folder>/http_ca.crt), and a superuser 'mmrag-admin' whose password is
-#                           MMRAG_ES_PASSWORD or else generated, in <cluster folder>/password
+#                           MMRAG_ES_PASSWORD or else generated, in <cluster folder>/password (readable by its
+#                           owner only; the script hands it to curl and elasticsearch-users on stdin, never as an
+#                           argument, which any user could see in ps)
 #
 # What it does: downloads Elasticsearch's integ-test-zip distribution (a small build without machine
 # learning or geoip) from Maven Central into a cache folder and checks its SHA-1. Every start gives each node
@@ -231,8 +233,14 @@ http_get() {
     local path="$1"
     if [ "$SECURITY" = true ]; then
         command -v curl >/dev/null || die "--security needs curl to check the cluster's health"
-        curl --silent --max-time 30 --cacert "$(cluster_dir)/http_ca.crt" \
-            --user "$ADMIN_USER:$(cat "$(cluster_dir)/password")" "https://127.0.0.1:${HTTP_PORT}${path}"
+        # The credentials go to curl as a config file on stdin, not as arguments, which any user can see in ps.
+        local password
+        password="$(admin_password)"
+        password="${password//\\/\\\\}" # in the config's quoted string, \ is written \\
+        password="${password//\"/\\\"}" # and " is written \"
+        printf 'user = "%s:%s"\n' "$ADMIN_USER" "$password" |
+            curl --silent --max-time 30 --cacert "$(cluster_dir)/http_ca.crt" --config - \
+                "https://127.0.0.1:${HTTP_PORT}${path}"
     elif command -v curl >/dev/null; then
         curl --silent --max-time 30 "http://127.0.0.1:${HTTP_PORT}${path}"
     else
@@ -263,12 +271,15 @@ make_credentials() {
     extract "$dir/certs/node.zip" "$dir/certs"
     cp "$dir/certs/ca/ca.crt" "$dir/http_ca.crt"
     if [ -n "${MMRAG_ES_PASSWORD:-}" ]; then
+        [[ "$MMRAG_ES_PASSWORD" != *$'\n'* ]] || die "MMRAG_ES_PASSWORD must be a single line"
         printf '%s' "$MMRAG_ES_PASSWORD" >"$dir/password"
     else
         head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/password"
     fi
     chmod 600 "$dir/password"
 }
+
+admin_password() { cat "$(cluster_dir)/password"; }
 
 security_config() {
     local layer
@@ -328,8 +339,12 @@ prepare_node() {
         mkdir -p "$dir/config/certs/ca" "$dir/config/certs/node"
         cp "$(cluster_dir)/certs/ca/ca.crt" "$dir/config/certs/ca/"
         cp "$(cluster_dir)/certs/node/node.crt" "$(cluster_dir)/certs/node/node.key" "$dir/config/certs/node/"
-        ES_JAVA_HOME="$java" ES_PATH_CONF="$dir/config" "$dir/bin/elasticsearch-users" useradd "$ADMIN_USER" \
-            -p "$(cat "$(cluster_dir)/password")" -r superuser
+        # Without -p, the tool reads the password (twice) from stdin: it stays off the command line, seen by ps.
+        local output
+        if ! output="$(printf '%s\n%s\n' "$(admin_password)" "$(admin_password)" | ES_JAVA_HOME="$java" \
+                ES_PATH_CONF="$dir/config" "$dir/bin/elasticsearch-users" useradd "$ADMIN_USER" -r superuser 2>&1)"; then
+            die "could not add user '$ADMIN_USER' to node $i: $output"
+        fi
     fi
     if is_root; then
         chown -R "$RUN_USER:" "$dir"

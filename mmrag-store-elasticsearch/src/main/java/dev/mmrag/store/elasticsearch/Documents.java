@@ -1,18 +1,18 @@
 package dev.mmrag.store.elasticsearch;
 
+import co.elastic.clients.json.JsonpDeserializer;
 import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.json.JsonpSerializable;
 import dev.mmrag.api.Metadata;
 import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParser.Event;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +55,17 @@ final class Documents {
     /** The longest string Elasticsearch indexes as a keyword: Lucene's term limit of 32766 bytes, 4 per char. */
     static final int MAX_INDEXED_STRING = 8191;
 
+    /**
+     * Reads a document's {@code _source} (or the part of it that was fetched) into plain Java values: objects as maps,
+     * arrays as lists, strings, booleans, and each number by its text: a {@link Double} when it has a {@code .},
+     * {@code e} or {@code E}, else a {@link Long} (a {@code BigInteger} beyond a long, which mmrag never writes).
+     * Whole and floating-point numbers are thus told apart as they were written, even when Elasticsearch prints a
+     * filtered source anew (a Double {@code 12345678.0} comes back as {@code 1.2345678E7}). The client's own JSON
+     * values cannot tell: they hold that number as a {@code BigDecimal} equal to the whole number {@code 12345678}.
+     */
+    static final JsonpDeserializer<Map<String, Object>> SOURCE = JsonpDeserializer.of(
+            EnumSet.of(Event.START_OBJECT), (parser, mapper, event) -> readObject(parser));
+
     private Documents() {
     }
 
@@ -91,71 +102,109 @@ final class Documents {
         return new Document(record.vector(), record.metadata());
     }
 
+    private static Map<String, Object> readObject(JsonParser parser) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (Event event = parser.next(); event != Event.END_OBJECT; event = parser.next()) {
+            String name = parser.getString();
+            object.put(name, read(parser, parser.next()));
+        }
+        return object;
+    }
+
+    private static Object read(JsonParser parser, Event event) {
+        switch (event) {
+            case START_OBJECT:
+                return readObject(parser);
+            case START_ARRAY: {
+                List<Object> array = new ArrayList<>();
+                for (Event element = parser.next(); element != Event.END_ARRAY; element = parser.next()) {
+                    array.add(read(parser, element));
+                }
+                return array;
+            }
+            case VALUE_STRING:
+                return parser.getString();
+            case VALUE_NUMBER:
+                return number(parser.getString());
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new IllegalStateException("unexpected JSON event " + event);
+        }
+    }
+
+    /** @return a JSON number's text as a Double, a Long, or (for a whole number beyond a long) a BigInteger */
+    private static Object number(String text) {
+        if (text.indexOf('.') >= 0 || text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
+            return Double.parseDouble(text);
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return new BigInteger(text);
+        }
+    }
+
     /**
-     * Reads a record back from a document's {@code _source} (or the part of it that was fetched).
+     * Reads a record's metadata back from a document's source.
      *
      * @param id the document id
-     * @param source the source, holding {@link #METADATA} and, when fetched, {@link #VECTOR}
+     * @param source the source read by {@link #SOURCE}, holding {@link #METADATA}
      * @return the metadata, normalised as {@link Metadata#copyOf(Map)} does
      */
-    static Map<String, Object> metadataOf(String id, JsonObject source) {
-        JsonValue metadata = source.get(METADATA);
+    static Map<String, Object> metadataOf(String id, Map<String, Object> source) {
+        Object metadata = source.get(METADATA);
         if (metadata == null) {
             return Map.of();
         }
-        if (metadata.getValueType() != JsonValue.ValueType.OBJECT) {
+        if (!(metadata instanceof Map)) {
             throw new StoreException("document '" + id + "' has a '" + METADATA + "' field that is not an object;"
                     + " the index holds documents mmrag did not write");
         }
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonValue> entry : metadata.asJsonObject().entrySet()) {
-            values.put(entry.getKey(), value(id, entry.getKey(), entry.getValue()));
-        }
+        @SuppressWarnings("unchecked") // SOURCE reads objects as maps with string keys
+        Map<String, Object> values = (Map<String, Object>) metadata;
+        values.forEach((key, value) -> checkValue(id, key, value));
         return Metadata.copyOf(values);
     }
 
     /**
      * @param id the document id
-     * @param source the source, holding {@link #VECTOR}
+     * @param source the source read by {@link #SOURCE}, holding {@link #VECTOR}
      * @return the stored vector
      */
-    static float[] vectorOf(String id, JsonObject source) {
-        JsonValue value = source.get(VECTOR);
-        if (value == null || value.getValueType() != JsonValue.ValueType.ARRAY) {
+    static float[] vectorOf(String id, Map<String, Object> source) {
+        Object value = source.get(VECTOR);
+        if (!(value instanceof List)) {
             throw new StoreException("document '" + id + "' has no '" + VECTOR + "' array;"
                     + " the index holds documents mmrag did not write");
         }
-        JsonArray array = value.asJsonArray();
-        float[] vector = new float[array.size()];
+        List<?> components = (List<?>) value;
+        float[] vector = new float[components.size()];
         for (int i = 0; i < vector.length; i++) {
-            vector[i] = (float) array.getJsonNumber(i).doubleValue();
+            Object component = components.get(i);
+            if (!(component instanceof Number)) {
+                throw new StoreException("document '" + id + "' has a '" + VECTOR + "' array holding " + component
+                        + "; the index holds documents mmrag did not write");
+            }
+            vector[i] = (float) ((Number) component).doubleValue();
         }
         return vector;
     }
 
-    private static Object value(String id, String key, JsonValue value) {
-        switch (value.getValueType()) {
-            case STRING:
-                return ((JsonString) value).getString();
-            case TRUE:
-                return Boolean.TRUE;
-            case FALSE:
-                return Boolean.FALSE;
-            case NUMBER: {
-                // Integral numbers were written without a fraction (Long), floating-point ones with one (Double).
-                JsonNumber number = (JsonNumber) value;
-                return number.isIntegral() ? (Object) number.longValueExact() : (Object) number.doubleValue();
+    private static void checkValue(String id, String key, Object value) {
+        if (value instanceof List) {
+            for (Object element : (List<?>) value) {
+                checkValue(id, key, element);
             }
-            case ARRAY: {
-                List<Object> list = new ArrayList<>();
-                for (JsonValue element : value.asJsonArray()) {
-                    list.add(value(id, key, element));
-                }
-                return list;
-            }
-            default:
-                throw new StoreException("document '" + id + "' has metadata key '" + key + "' of JSON type "
-                        + value.getValueType() + "; expected a string, boolean, number or array");
+        } else if (!(value instanceof String || value instanceof Boolean || value instanceof Long
+                || value instanceof Double)) {
+            throw new StoreException("document '" + id + "' has metadata key '" + key + "' holding "
+                    + (value instanceof Map ? "an object" : value) + "; expected a string, boolean, number that fits"
+                    + " a long, or an array of those");
         }
     }
 

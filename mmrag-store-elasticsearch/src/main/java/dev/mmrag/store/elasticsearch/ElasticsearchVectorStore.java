@@ -3,19 +3,21 @@ package dev.mmrag.store.elasticsearch;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch._types.ErrorResponse;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.GetRequest;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.indices.GetMappingResponse;
-import co.elastic.clients.json.JsonData;
 import co.elastic.clients.json.SimpleJsonpMapper;
 import co.elastic.clients.transport.ElasticsearchTransport;
+import co.elastic.clients.transport.Endpoint;
 import co.elastic.clients.transport.TransportException;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import dev.mmrag.api.BatchResult;
@@ -30,7 +32,6 @@ import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
 import dev.mmrag.api.Vectors;
-import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,10 +88,12 @@ import org.elasticsearch.client.ResponseException;
  * {@link #count()} and {@link #search} see writes once they are refreshed (see {@link RefreshPolicy});
  * {@link #get(String)} always sees the latest write.
  *
- * <p><b>Writes</b> are sent in bulk requests of {@link Builder#bulkBatchSize(int)} records. Invalid records (wrong
- * dimension, non-finite or zero vectors, over-long ids) and records the cluster rejects are reported one by one in
- * the {@link BatchResult}; the rest are written. When a whole bulk request fails (the cluster is unreachable), each of
- * its records is reported with a {@link StoreException}.
+ * <p><b>Writes</b> are sent in bulk requests of {@link Builder#bulkBatchSize(int)} records; a call that needs several
+ * requests ends with one refresh of the whole index (unless the policy is {@link RefreshPolicy#NONE}), since
+ * Elasticsearch refreshes only the shards a request touched. Invalid records (wrong dimension, non-finite or zero
+ * vectors, over-long ids) and records the cluster rejects are reported one by one in the {@link BatchResult}; the
+ * rest are written. When a whole bulk request fails (the cluster is unreachable), each of its records is reported
+ * with a {@link StoreException}.
  *
  * <p><b>Failures.</b> Requests are spread over the hosts; a host that does not answer is skipped for a while and
  * the request goes to the next one. Reads ({@code search}, {@code get}, {@code count}) that fail transiently, such as
@@ -112,6 +116,17 @@ public final class ElasticsearchVectorStore implements VectorStore {
 
     private static final List<String> METADATA_ONLY = List.of(Documents.METADATA);
     private static final List<String> METADATA_AND_VECTOR = List.of(Documents.METADATA, Documents.VECTOR);
+
+    /**
+     * Get and search with the documents' sources read by {@link Documents#SOURCE}, which keeps whole and
+     * floating-point numbers apart (the client's {@code get} and {@code search} methods read sources into JSON values
+     * that do not).
+     */
+    private static final Endpoint<GetRequest, GetResponse<Map<String, Object>>, ErrorResponse> GET =
+            GetRequest.createGetEndpoint(Documents.SOURCE);
+    private static final Endpoint<co.elastic.clients.elasticsearch.core.SearchRequest,
+            SearchResponse<Map<String, Object>>, ErrorResponse> SEARCH =
+            co.elastic.clients.elasticsearch.core.SearchRequest.createSearchEndpoint(Documents.SOURCE);
 
     private final ElasticsearchTransport transport;
     private final ElasticsearchClient client;
@@ -237,16 +252,22 @@ public final class ElasticsearchVectorStore implements VectorStore {
     public BatchResult upsert(List<VectorRecord> records) {
         List<ItemFailure> failures = new ArrayList<>();
         List<Integer> valid = Vectors.checkRecords(records, dimension, metric, failures);
+        boolean severalRequests = valid.size() > bulkBatchSize;
+        Refresh refresh = severalRequests ? Refresh.False : refreshPolicy.refresh();
+        boolean requestFailed = false;
         for (int start = 0; start < valid.size(); start += bulkBatchSize) {
             List<Integer> batch = valid.subList(start, Math.min(valid.size(), start + bulkBatchSize));
-            boolean last = start + batch.size() == valid.size();
-            writeBatch(records, batch, last ? refreshPolicy.refresh() : Refresh.False, failures);
+            requestFailed |= !writeBatch(records, batch, refresh, failures);
+        }
+        if (severalRequests) {
+            refreshAfterSeveralRequests(requestFailed);
         }
         failures.sort(Comparator.comparingInt(ItemFailure::index));
         return new BatchResult(records.size(), failures);
     }
 
-    private void writeBatch(List<VectorRecord> records, List<Integer> batch, Refresh refresh,
+    /** @return false when the whole bulk request failed (each of its records is then reported in failures) */
+    private boolean writeBatch(List<VectorRecord> records, List<Integer> batch, Refresh refresh,
             List<ItemFailure> failures) {
         List<BulkOperation> operations = new ArrayList<>(batch.size());
         for (int i : batch) {
@@ -261,11 +282,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
             for (int i : batch) {
                 failures.add(ItemFailure.of(records.get(i).id(), i, cause));
             }
-            if (refresh != Refresh.False) {
-                // Earlier batches of this call were written without a refresh; keep the policy's promise for them.
-                refreshQuietly();
-            }
-            return;
+            return false;
         }
         List<BulkResponseItem> items = response.items();
         for (int j = 0; j < items.size(); j++) {
@@ -278,6 +295,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
                 failures.add(ItemFailure.of(record.id(), i, rejected(record.id(), error)));
             }
         }
+        return true;
     }
 
     /** The exception for a record Elasticsearch rejected: bad input when it could not parse or map it. */
@@ -295,11 +313,24 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
     }
 
-    private void refreshQuietly() {
+    /**
+     * Ends a write call that sent several bulk requests, each without a refresh: Elasticsearch refreshes (or waits
+     * for) only the shards a request touched, so the whole index is refreshed once instead, unless the policy is
+     * {@link RefreshPolicy#NONE}.
+     *
+     * @param requestFailed whether a request of the call failed; then a failing refresh is not reported, as the
+     *     request's failure is reported already and says what is wrong with the cluster
+     */
+    private void refreshAfterSeveralRequests(boolean requestFailed) {
+        if (refreshPolicy == RefreshPolicy.NONE) {
+            return;
+        }
         try {
             refresh();
         } catch (StoreException e) {
-            // The write failure being reported already says what is wrong with the cluster.
+            if (!requestFailed) {
+                throw e;
+            }
         }
     }
 
@@ -310,10 +341,11 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
         ids.forEach(Ids::check);
         List<String> candidates = List.copyOf(ids);
+        boolean severalRequests = candidates.size() > bulkBatchSize;
+        Refresh refresh = severalRequests ? Refresh.False : refreshPolicy.refresh();
         int deleted = 0;
         for (int start = 0; start < candidates.size(); start += bulkBatchSize) {
             List<String> batch = candidates.subList(start, Math.min(candidates.size(), start + bulkBatchSize));
-            Refresh refresh = start + batch.size() == candidates.size() ? refreshPolicy.refresh() : Refresh.False;
             List<BulkOperation> operations = batch.stream()
                     .map(id -> BulkOperation.of(o -> o.delete(d -> d.id(id)))).collect(Collectors.toList());
             BulkResponse response = call("delete " + batch.size() + " records",
@@ -329,18 +361,22 @@ public final class ElasticsearchVectorStore implements VectorStore {
                 }
             }
         }
+        if (severalRequests) {
+            refreshAfterSeveralRequests(false);
+        }
         return deleted;
     }
 
     @Override
     public Optional<VectorRecord> get(String id) {
         Ids.check(id);
-        GetResponse<JsonData> response = read("get item '" + id + "'", () -> client.get(
-                g -> g.index(index).id(id).sourceIncludes(METADATA_AND_VECTOR), JsonData.class));
+        GetRequest get = GetRequest.of(g -> g.index(index).id(id).sourceIncludes(METADATA_AND_VECTOR));
+        GetResponse<Map<String, Object>> response = read("get item '" + id + "'",
+                () -> transport.performRequest(get, GET, client._transportOptions()));
         if (!response.found()) {
             return Optional.empty();
         }
-        JsonObject source = response.source().toJson().asJsonObject();
+        Map<String, Object> source = response.source();
         return Optional.of(new VectorRecord(id, Documents.vectorOf(id, source), Documents.metadataOf(id, source)));
     }
 
@@ -370,20 +406,23 @@ public final class ElasticsearchVectorStore implements VectorStore {
             queryVector.add(component);
         }
         Query knnFilter = filterQuery;
-        SearchResponse<JsonData> response = read("search", () -> client.search(s -> s.index(index)
-                .knn(knn -> {
-                    knn.field(Documents.VECTOR).queryVector(queryVector).k(k).numCandidates(candidates);
-                    return knnFilter == null ? knn : knn.filter(knnFilter);
-                })
-                .size(k)
-                .source(src -> src.filter(f -> f.includes(withVectors ? METADATA_AND_VECTOR : METADATA_ONLY)))
-                .trackTotalHits(t -> t.enabled(false))
-                .allowPartialSearchResults(false), JsonData.class));
+        co.elastic.clients.elasticsearch.core.SearchRequest search = co.elastic.clients.elasticsearch.core
+                .SearchRequest.of(s -> s.index(index)
+                        .knn(knn -> {
+                            knn.field(Documents.VECTOR).queryVector(queryVector).k(k).numCandidates(candidates);
+                            return knnFilter == null ? knn : knn.filter(knnFilter);
+                        })
+                        .size(k)
+                        .source(src -> src.filter(f -> f.includes(withVectors ? METADATA_AND_VECTOR : METADATA_ONLY)))
+                        .trackTotalHits(t -> t.enabled(false))
+                        .allowPartialSearchResults(false));
+        SearchResponse<Map<String, Object>> response = read("search",
+                () -> transport.performRequest(search, SEARCH, client._transportOptions()));
 
         List<SearchHit> hits = new ArrayList<>(response.hits().hits().size());
-        for (Hit<JsonData> hit : response.hits().hits()) {
+        for (Hit<Map<String, Object>> hit : response.hits().hits()) {
             String id = hit.id();
-            JsonObject source = hit.source().toJson().asJsonObject();
+            Map<String, Object> source = hit.source();
             float[] vector = withVectors ? Documents.vectorOf(id, source) : null;
             double score = rescore ? metric.score(query, vector) : Similarity.toMetricScore(metric, hit.score());
             if (request.accepts(score)) {

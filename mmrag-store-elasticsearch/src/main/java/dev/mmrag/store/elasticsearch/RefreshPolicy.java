@@ -6,6 +6,11 @@ import co.elastic.clients.elasticsearch._types.Refresh;
  * When the writes of an {@link ElasticsearchVectorStore} ({@code upsert}, {@code delete}) become visible to
  * {@code search} and {@code count}. ({@code get} always sees the latest write: it reads in real time.)
  *
+ * <p>{@link #IMMEDIATE} and {@link #WAIT_FOR} apply as described to a write call that fits one bulk request (see
+ * {@link ElasticsearchVectorStore.Builder#bulkBatchSize(int)}). A call that needs several requests sends them without
+ * a refresh and then refreshes the whole index once before it returns, because Elasticsearch refreshes (or waits
+ * for) only the shards each request touched, which would leave records of earlier requests on other shards unseen.
+ *
  * <p>Thread-safety: immutable.
  */
 public enum RefreshPolicy {
@@ -16,8 +21,8 @@ public enum RefreshPolicy {
     IMMEDIATE(Refresh.True),
     /**
      * Each write call returns once the next periodic refresh (every second by default) has made it visible
-     * ({@code refresh=wait_for}). Visible on return without forcing refreshes; each call may wait up to the
-     * refresh interval. The default.
+     * ({@code refresh=wait_for}). Visible on return without forcing refreshes (except the one refresh at the end of a
+     * call of several bulk requests); each call may wait up to the refresh interval. The default.
      */
     WAIT_FOR(Refresh.WaitFor),
     /**

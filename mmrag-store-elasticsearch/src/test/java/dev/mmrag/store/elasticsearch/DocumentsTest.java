@@ -1,14 +1,17 @@
 package dev.mmrag.store.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.elastic.clients.json.JsonpUtils;
 import co.elastic.clients.json.SimpleJsonpMapper;
 import dev.mmrag.api.Metadata;
+import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.test.TestVectors;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
@@ -17,18 +20,31 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The document layout of {@link Documents}: written with the JSON generator the client uses, parsed back as
- * Elasticsearch would return the source, and read into the same vector and metadata.
+ * The document layout of {@link Documents}: written with the JSON generator the client uses, parsed back with the
+ * client's JSON parser as Elasticsearch would return the source, and read into the same vector and metadata.
  */
 class DocumentsTest {
 
-    private static JsonObject writeAndParse(VectorRecord record) {
-        SimpleJsonpMapper mapper = new SimpleJsonpMapper();
+    private static final SimpleJsonpMapper MAPPER = new SimpleJsonpMapper();
+
+    private static String write(VectorRecord record) {
         StringWriter out = new StringWriter();
-        try (JsonGenerator generator = mapper.jsonProvider().createGenerator(out)) {
-            Documents.document(record).serialize(generator, mapper);
+        try (JsonGenerator generator = MAPPER.jsonProvider().createGenerator(out)) {
+            Documents.document(record).serialize(generator, MAPPER);
         }
-        return JsonpUtils.provider().createReader(new StringReader(out.toString())).readObject();
+        return out.toString();
+    }
+
+    /** @return the document as JSON values, to look at its layout */
+    private static JsonObject writeAndParse(VectorRecord record) {
+        return JsonpUtils.provider().createReader(new StringReader(write(record))).readObject();
+    }
+
+    /** @return a source as the store reads it from a response */
+    private static Map<String, Object> read(String json) {
+        try (JsonParser parser = MAPPER.jsonProvider().createParser(new StringReader(json))) {
+            return Documents.SOURCE.deserialize(parser, MAPPER);
+        }
     }
 
     @Test
@@ -37,6 +53,8 @@ class DocumentsTest {
         metadata.put("whole", 2L);
         metadata.put("floating", 2.0);
         metadata.put("exponent", 1.0e20);
+        metadata.put("wholeDouble", 12_345_678.0); // written 1.2345678E7
+        metadata.put("wholeDoubles", List.of(1.0e7, 123_456_789_012_345.0, 9.0e15, -12_345_678.0));
         metadata.put("max", Long.MAX_VALUE);
         metadata.put("flag", false);
         metadata.put("size.eu", 42L);
@@ -46,7 +64,7 @@ class DocumentsTest {
         float[] vector = {0.1f, -1.0e-5f, 3.4028235e38f, Float.MIN_VALUE, 0f, -0.33333334f};
         VectorRecord record = new VectorRecord("id", vector, metadata);
 
-        JsonObject source = writeAndParse(record);
+        Map<String, Object> source = read(write(record));
 
         assertThat(Documents.vectorOf("id", source)).containsExactly(vector);
         Map<String, Object> read = Documents.metadataOf("id", source);
@@ -54,6 +72,34 @@ class DocumentsTest {
         assertThat(read.get("whole")).isInstanceOf(Long.class);
         assertThat(read.get("floating")).isInstanceOf(Double.class);
         assertThat(read.get("exponent")).isInstanceOf(Double.class);
+        assertThat(read.get("wholeDouble")).isInstanceOf(Double.class);
+        assertThat((List<?>) read.get("wholeDoubles")).hasOnlyElementsOfType(Double.class);
+    }
+
+    /**
+     * A filtered source (only some fields fetched) is printed anew by Elasticsearch, which writes every
+     * floating-point number as Java prints a double, so a whole Double such as 12345678.0 arrives as 1.2345678E7.
+     */
+    @Test
+    void numbersAsElasticsearchPrintsAFilteredSourceReadBackAsTheirTypes() {
+        Map<String, Object> metadata = Documents.metadataOf("id", read("{\"metadata\":{\"double\":1.2345678E7,"
+                + "\"long\":12345678,\"doubles\":[1.0E7,2.0,1.0E20,-0.0,1.0E-5],\"longs\":[9223372036854775807,"
+                + "-9223372036854775808,0]}}"));
+
+        assertThat(metadata).isEqualTo(Map.of("double", 12_345_678.0, "long", 12_345_678L,
+                "doubles", List.of(1.0e7, 2.0, 1.0e20, 0.0, 1.0e-5),
+                "longs", List.of(Long.MAX_VALUE, Long.MIN_VALUE, 0L)));
+    }
+
+    @Test
+    void aSourceMmragDidNotWriteIsAStoreExceptionNamingTheDocument() {
+        assertThatThrownBy(() -> Documents.metadataOf("doc-7", read("{\"metadata\":{\"n\":123456789012345678901}}")))
+                .isInstanceOf(StoreException.class).hasMessageContaining("doc-7").hasMessageContaining("'n'")
+                .hasMessageContaining("123456789012345678901");
+        assertThatThrownBy(() -> Documents.metadataOf("doc-7", read("{\"metadata\":{\"o\":{\"a\":1}}}")))
+                .isInstanceOf(StoreException.class).hasMessageContaining("doc-7").hasMessageContaining("an object");
+        assertThatThrownBy(() -> Documents.vectorOf("doc-7", read("{\"vector\":[1.0,\"x\"]}")))
+                .isInstanceOf(StoreException.class).hasMessageContaining("doc-7").hasMessageContaining("vector");
     }
 
     @Test
@@ -87,7 +133,7 @@ class DocumentsTest {
     @Test
     void randomVectorsSurviveTheJsonRoundTripBitForBit() {
         for (float[] vector : TestVectors.uniform(50, 64, 3)) {
-            JsonObject source = writeAndParse(VectorRecord.of("v", vector));
+            Map<String, Object> source = read(write(VectorRecord.of("v", vector)));
             assertThat(Documents.vectorOf("v", source)).containsExactly(vector);
         }
     }

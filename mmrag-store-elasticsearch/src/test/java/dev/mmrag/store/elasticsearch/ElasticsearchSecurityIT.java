@@ -10,10 +10,15 @@ import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.test.TestVectors;
+import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,13 +26,16 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Connection settings against a real Elasticsearch node with security on: TLS on HTTP with a CA made for the test
- * cluster, and a file-realm superuser, both set up by {@code scripts/elasticsearch.sh start --security}.
+ * cluster, and a file-realm superuser, both set up by {@code scripts/elasticsearch.sh start --security}, which must
+ * keep the superuser's password off every command line it runs (any user can read command lines with {@code ps}).
  *
  * <p>Limitation: the integ-test-zip distribution lacks the {@code analysis-common} module that Elasticsearch's
  * {@code .security} index needs, so no API key can be created on this node. The API-key test therefore checks the
@@ -42,17 +50,66 @@ class ElasticsearchSecurityIT {
 
     private static ScriptedCluster cluster;
     private static Path ca;
+    /** Holds stand-ins for curl and java that note each command line in {@link #commandLog}. */
+    private static Path commands;
+    private static Path commandLog;
 
     @BeforeAll
-    static void startSecureNode() {
-        cluster = ScriptedCluster.start("mmrag-it-secure", 1, 19281, 19381, Map.of("MMRAG_ES_PASSWORD", PASSWORD),
-                "--security");
+    static void startSecureNode() throws IOException {
+        commands = recordingCommands();
+        cluster = ScriptedCluster.start("mmrag-it-secure", 1, 19281, 19381, Map.of("MMRAG_ES_PASSWORD", PASSWORD,
+                "PATH", commands.resolve("bin") + File.pathSeparator + System.getenv("PATH"),
+                "ES_JAVA_HOME", commands.toString()), "--security");
         ca = cluster.directory().resolve("http_ca.crt");
     }
 
     @AfterAll
-    static void stopSecureNode() {
-        cluster.close();
+    static void stopSecureNode() throws IOException {
+        try {
+            cluster.close();
+        } finally {
+            try (Stream<Path> files = Files.walk(commands)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes stand-ins for curl (found on the PATH) and java (the JDK's, found as ES_JAVA_HOME) that append their
+     * command line to {@link #commandLog} and run the real program. The script's health checks go through curl, and
+     * Elasticsearch's tools, such as {@code elasticsearch-users}, through java. The node runs as another user when the
+     * tests run as root, so the folder is readable and the log writable by all.
+     */
+    private static Path recordingCommands() throws IOException {
+        Path folder = Files.createTempDirectory("mmrag-es-commands");
+        Path bin = Files.createDirectory(folder.resolve("bin"));
+        commandLog = Files.createFile(folder.resolve("commands.log"));
+        Path curl = Stream.of(System.getenv("PATH").split(File.pathSeparator)).map(dir -> Path.of(dir, "curl"))
+                .filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IllegalStateException("curl is not on the PATH; --security needs it"));
+        recordingStandIn(bin.resolve("curl"), curl);
+        recordingStandIn(bin.resolve("java"), Path.of(System.getProperty("java.home"), "bin", "java"));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(commandLog, PosixFilePermissions.fromString("rw-rw-rw-"));
+        return folder;
+    }
+
+    private static void recordingStandIn(Path standIn, Path program) throws IOException {
+        Files.writeString(standIn, "#!/bin/bash\nprintf '%s\\n' \"$0 $*\" >>'" + commandLog + "'\nexec '" + program
+                + "' \"$@\"\n");
+        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
+    void theScriptPutsThePasswordOnNoCommandLine() throws IOException {
+        List<String> commandLines = Files.readAllLines(commandLog);
+        assertThat(commandLines).as("command lines of curl and java while the node started")
+                .anyMatch(line -> line.contains("/bin/curl ") && line.contains("_cluster/health"))
+                .anyMatch(line -> line.contains("/bin/java ") && line.contains("useradd " + USER))
+                .noneMatch(line -> line.contains(PASSWORD));
     }
 
     private static String httpsUrl() {

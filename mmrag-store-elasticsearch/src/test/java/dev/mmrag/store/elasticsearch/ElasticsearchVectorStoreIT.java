@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What {@link ElasticsearchVectorStore} must do beyond the common contract, on a real Elasticsearch node (see
@@ -210,6 +213,8 @@ class ElasticsearchVectorStoreIT {
         metadata.put("floating", 2.0);
         metadata.put("tiny", 1.0e-300);
         metadata.put("huge", 1.0e300);
+        metadata.put("wholeDouble", 12_345_678.0); // printed 1.2345678E7, as Elasticsearch filters the source
+        metadata.put("wholeDoubles", List.of(1.0e7, 123_456_789_012_345.0, -12_345_678.0));
         metadata.put("maxLong", Long.MAX_VALUE);
         metadata.put("minLong", Long.MIN_VALUE);
         metadata.put("unicode", "Schöne Grüße 日本 \uD83D\uDC52 \"quoted\" \\ back");
@@ -226,6 +231,7 @@ class ElasticsearchVectorStoreIT {
         assertThat(hit.metadata()).isEqualTo(metadata);
         assertThat(hit.metadata().get("whole")).isInstanceOf(Long.class);
         assertThat(hit.metadata().get("floating")).isInstanceOf(Double.class);
+        assertThat(hit.metadata().get("wholeDouble")).isInstanceOf(Double.class);
         assertThat(store.metadataKeys()).containsExactlyInAnyOrderElementsOf(metadata.keySet());
     }
 
@@ -347,6 +353,40 @@ class ElasticsearchVectorStoreIT {
         assertThat(store.search(SearchRequest.of(vector(9), 1))).extracting(SearchHit::id).containsExactly("w");
         assertThat(store.delete(List.of("w"))).isEqualTo(1);
         assertThat(store.search(SearchRequest.of(vector(9), 1))).isEmpty();
+    }
+
+    /**
+     * A write call of several bulk requests on an index of several shards: Elasticsearch refreshes (or waits for) only
+     * the shards a request touched, so the store must make the earlier requests visible too. The index's periodic
+     * refresh is turned off, so that only the store's refreshes make writes visible; with batches of 2 records, the
+     * last request touches at most 2 of the 4 shards.
+     */
+    @ParameterizedTest
+    @EnumSource(value = RefreshPolicy.class, names = {"IMMEDIATE", "WAIT_FOR"})
+    void writesOfSeveralBulkRequestsOnSeveralShardsAreAllVisibleWhenTheCallReturns(RefreshPolicy policy)
+            throws Exception {
+        ElasticsearchVectorStore store = track(ElasticsearchVectorStore.builder(TestNode.uniqueIndex("shards"), DIM)
+                .hosts(TestNode.url()).replicas(0).shards(4).bulkBatchSize(2).refreshPolicy(policy)
+                .socketTimeout(Duration.ofSeconds(20)).build());
+        HttpResponse<String> settings = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(TestNode.url() + "/" + store.index() + "/_settings"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"index\":{\"refresh_interval\":\"-1\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(settings.statusCode()).as(settings.body()).isEqualTo(200);
+        List<VectorRecord> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            records.add(VectorRecord.of("s" + i, vector(i)));
+        }
+
+        assertThat(store.upsert(records).failures()).isEmpty();
+        assertThat(store.count()).isEqualTo(records.size());
+        assertThat(store.search(SearchRequest.of(vector(0), 1))).extracting(SearchHit::id).containsExactly("s0");
+
+        List<String> ids = records.stream().map(VectorRecord::id).collect(Collectors.toList());
+        assertThat(store.delete(ids)).isEqualTo(records.size());
+        assertThat(store.count()).isZero();
+        assertThat(store.search(SearchRequest.of(vector(0), 1))).isEmpty();
     }
 
     // ---------------------------------------------------------------- failures
