@@ -3,11 +3,14 @@ package dev.mmrag.onnx;
 import dev.mmrag.api.EncodingException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 
 /**
  * Resizes an 8-bit RGB image exactly as Pillow's {@code Image.resize(size, Image.BICUBIC)} does, which is what
@@ -121,10 +124,8 @@ final class PilBicubicResize {
     /** As {@link #resizeAndCrop(RgbImage, Crop, float[][], FloatBuffer, int, Threads)}, with the given kernel. */
     static void resizeAndCrop(ResampleKernel kernel, RgbImage source, Crop crop, float[][] table, FloatBuffer target,
             int index, Threads threads) {
-        Weights columns = crop.resizedWidth() == source.width() ? Weights.identity(crop.left(), crop.width())
-                : Weights.of(source.width(), crop.resizedWidth(), crop.left(), crop.width());
-        Weights rows = crop.resizedHeight() == source.height() ? Weights.identity(crop.top(), crop.height())
-                : Weights.of(source.height(), crop.resizedHeight(), crop.top(), crop.height());
+        Weights columns = Weights.cached(source.width(), crop.resizedWidth(), crop.left(), crop.width());
+        Weights rows = Weights.cached(source.height(), crop.resizedHeight(), crop.top(), crop.height());
         long work = (long) (rows.end() - rows.first()) * columns.count * columns.maxLength();
         int parts = work < PARALLEL_WORK ? 1 : Math.min(crop.height(), threads.threads());
         List<FutureTask<Void>> offered = new ArrayList<>(parts - 1);
@@ -264,11 +265,23 @@ final class PilBicubicResize {
      * {@code stride} are zero. Starts and ends never decrease with {@code i}.
      */
     static final class Weights {
+        /** How many {@link #cached} keeps: the sizes of a few kinds of image (a catalogue's, a camera's). */
+        private static final int CACHED = 16;
+        private static final Map<List<Integer>, Weights> CACHE = new LinkedHashMap<>(CACHED, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<List<Integer>, Weights> eldest) {
+                return size() > CACHED;
+            }
+        };
+
         final int count;
         final int stride;
         final int[] start;
         final int[] length;
         final int[] weights;
+        private int maxLength;
+        /** What {@link #layout} made last: a kernel's own arrangement of these weights, and its key. */
+        private volatile Layout layout;
 
         private Weights(int count, int stride) {
             this.count = count;
@@ -276,6 +289,28 @@ final class PilBicubicResize {
             this.start = new int[count];
             this.length = new int[count];
             this.weights = new int[count * stride];
+        }
+
+        /**
+         * The weights of a pass, as {@link #of} or, when the size does not change, {@link #identity}, shared with
+         * the other resizes of the same sizes: an encoder sees the same image size again and again, and computing
+         * the weights (and a kernel's {@link #layout} of them) can cost a third of a small image's resize. The
+         * least recently used are dropped beyond 16 sizes.
+         */
+        static Weights cached(int inSize, int outSize, int first, int count) {
+            List<Integer> key = List.of(inSize, outSize, first, count);
+            synchronized (CACHE) {
+                Weights weights = CACHE.get(key);
+                if (weights != null) {
+                    return weights;
+                }
+            }
+            // Computed outside the lock: two threads may both compute the same weights, which is harmless.
+            Weights weights = inSize == outSize ? identity(first, count) : of(inSize, outSize, first, count);
+            synchronized (CACHE) {
+                CACHE.put(key, weights);
+            }
+            return weights;
         }
 
         static Weights of(int inSize, int outSize, int first, int count) {
@@ -303,6 +338,7 @@ final class PilBicubicResize {
                 result.start[i] = min;
                 result.length[i] = n;
             }
+            result.maxLength = max(result.length);
             return result;
         }
 
@@ -314,6 +350,7 @@ final class PilBicubicResize {
                 result.length[i] = 1;
                 result.weights[i] = 1 << PRECISION_BITS;
             }
+            result.maxLength = 1;
             return result;
         }
 
@@ -329,11 +366,35 @@ final class PilBicubicResize {
 
         /** @return the largest number of input samples one output reads */
         int maxLength() {
+            return maxLength;
+        }
+
+        /**
+         * A kernel's own arrangement of these weights, made once per {@code kind} and kept while no other kind is
+         * asked for (a JVM uses one kernel, so in practice once).
+         *
+         * @param kind what the arrangement is, compared with {@code equals}
+         * @param make makes it from these weights
+         * @return the arrangement, which the caller must not modify
+         */
+        int[] layout(Object kind, Function<Weights, int[]> make) {
+            Layout current = layout;
+            if (current == null || !current.kind.equals(kind)) {
+                current = new Layout(kind, make.apply(this));
+                layout = current;
+            }
+            return current.values;
+        }
+
+        private static int max(int[] values) {
             int max = 0;
-            for (int n : length) {
+            for (int n : values) {
                 max = Math.max(max, n);
             }
             return max;
+        }
+
+        private record Layout(Object kind, int[] values) {
         }
     }
 }

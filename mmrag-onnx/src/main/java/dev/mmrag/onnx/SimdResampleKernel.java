@@ -34,6 +34,8 @@ final class SimdResampleKernel implements ResampleKernel {
     private static final VectorShuffle<Integer> FOLD_HALF = fold(LANES / 2);
     /** Brings lane {@code i + lanes / 4} to lane {@code i}. */
     private static final VectorShuffle<Integer> FOLD_QUARTER = fold(LANES / 4);
+    /** The key of this kernel's {@link PilBicubicResize.Weights#layout}. */
+    private static final String LAYOUT = "simd-repeated-" + LANES;
 
     /** @throws IllegalStateException when the CPU's int vectors hold fewer than one pixel (4 lanes) */
     SimdResampleKernel() {
@@ -108,16 +110,22 @@ final class SimdResampleKernel implements ResampleKernel {
             this.start = columns.start;
             this.vectors = (columns.maxLength() + PIXELS_PER_VECTOR - 1) / PIXELS_PER_VECTOR;
             int taps = vectors * PIXELS_PER_VECTOR;
-            this.weights = new int[count * taps * PIXEL];
-            for (int x = 0; x < count; x++) {
+            this.weights = columns.layout(LAYOUT, w -> repeatedWeights(w, taps));
+            this.pixels = new int[(width + taps) * PIXEL];
+        }
+
+        /** Each output pixel's weights, padded with zeros to {@code taps}, each repeated for the 4 ints of a pixel. */
+        private static int[] repeatedWeights(PilBicubicResize.Weights columns, int taps) {
+            int[] repeated = new int[columns.count * taps * PIXEL];
+            for (int x = 0; x < columns.count; x++) {
                 for (int t = 0; t < columns.length[x]; t++) {
                     int weight = columns.weights[x * columns.stride + t];
                     for (int c = 0; c < PIXEL; c++) {
-                        weights[(x * taps + t) * PIXEL + c] = weight;
+                        repeated[(x * taps + t) * PIXEL + c] = weight;
                     }
                 }
             }
-            this.pixels = new int[(width + taps) * PIXEL];
+            return repeated;
         }
 
         @Override

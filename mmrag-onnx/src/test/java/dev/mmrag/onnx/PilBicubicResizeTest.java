@@ -169,6 +169,21 @@ class PilBicubicResizeTest {
     }
 
     @Test
+    void cachedWeightsAreSharedBySizeAndEqualFreshOnes() {
+        PilBicubicResize.Weights first = PilBicubicResize.Weights.cached(288, 224, 0, 224);
+        PilBicubicResize.Weights fresh = PilBicubicResize.Weights.of(288, 224, 0, 224);
+        assertThat(PilBicubicResize.Weights.cached(288, 224, 0, 224)).isSameAs(first);
+        assertThat(first.start).isEqualTo(fresh.start);
+        assertThat(first.length).isEqualTo(fresh.length);
+        assertThat(first.weights).isEqualTo(fresh.weights);
+        assertThat(first.maxLength()).isEqualTo(fresh.maxLength()).isEqualTo(6);
+        assertThat(PilBicubicResize.Weights.cached(288, 224, 1, 222)).isNotSameAs(first);
+        PilBicubicResize.Weights same = PilBicubicResize.Weights.cached(224, 224, 0, 224);
+        assertThat(same.maxLength()).isEqualTo(1);
+        assertThat(same.start[5]).isEqualTo(5);
+    }
+
+    @Test
     void aCropOutsideTheResizedImageIsRefused() {
         assertThatThrownBy(() -> new PilBicubicResize.Crop(8, 8, 2, 2, 8, 8))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the resized 8x8 image");
