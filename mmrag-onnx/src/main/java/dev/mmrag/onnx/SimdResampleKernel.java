@@ -1,7 +1,9 @@
 package dev.mmrag.onnx;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ResampleKernel} on the Java Vector API, with the widest int vectors the CPU has (16 lanes with AVX-512, 8
  * with AVX2, 4 with SSE or NEON).
  *
- * <p>Horizontal pass: a row is widened to four ints a pixel (R, G, B, 0), so one vector holds
+ * <p>Horizontal pass: a row is widened to four ints a pixel (R, G, B, 0) (for packed 3-byte pixels, the usual
+ * decoded JPEG, with one byte shuffle and one widening conversion per vector), so one vector holds
  * {@code lanes / 4} consecutive pixels; multiplied by a vector of the matching weights, each repeated four times,
  * it adds that many weights' worth of products for the three channels at once. Each output pixel's weights are
  * padded with zeros to a whole number of vectors. Adding the vector to itself shifted by half, then a quarter, ...
@@ -34,6 +37,14 @@ final class SimdResampleKernel implements ResampleKernel {
     private static final VectorShuffle<Integer> FOLD_HALF = fold(LANES / 2);
     /** Brings lane {@code i + lanes / 4} to lane {@code i}. */
     private static final VectorShuffle<Integer> FOLD_QUARTER = fold(LANES / 4);
+    /**
+     * Bytes as many as {@link #SPECIES} has int lanes, from which one shuffle and one widening make
+     * {@link #PIXELS_PER_VECTOR} pixels of four ints; null when no byte vector is that short (4 lanes).
+     */
+    private static final VectorSpecies<Byte> BYTES = LANES < 8 ? null
+            : VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * Byte.SIZE));
+    /** Keeps the low byte of R, G and B (widening extends the sign), and zeroes the fourth int of each pixel. */
+    private static final IntVector LOW_BYTES = IntVector.fromArray(SPECIES, lowBytes(), 0);
     /** The key of this kernel's {@link PilBicubicResize.Weights#layout}. */
     private static final String LAYOUT = "simd-repeated-" + LANES;
 
@@ -87,6 +98,14 @@ final class SimdResampleKernel implements ResampleKernel {
         return sum.lanewise(VectorOperators.ASHR, PilBicubicResize.PRECISION_BITS).max(0).min(255);
     }
 
+    private static int[] lowBytes() {
+        int[] mask = new int[LANES];
+        for (int lane = 0; lane < LANES; lane++) {
+            mask[lane] = lane % PIXEL == 3 ? 0 : 0xFF;
+        }
+        return mask;
+    }
+
     private static VectorShuffle<Integer> fold(int by) {
         return VectorShuffle.fromOp(SPECIES, lane -> (lane + by) % LANES);
     }
@@ -101,9 +120,17 @@ final class SimdResampleKernel implements ResampleKernel {
         private final int vectors;
         private final int[] weights;
         private final int[] pixels;
+        /** Turns the bytes of packed 3-byte pixels into R, G, B, x lanes; null for other layouts. */
+        private final VectorShuffle<Byte> widening;
+        /** The smallest channel offset of a pixel: where {@link #widening}'s bytes are read from. */
+        private final int widenFrom;
 
         Rows(RgbImage source, PilBicubicResize.Weights columns) {
             this.source = source;
+            int[] offsets = {source.channelOffset(0), source.channelOffset(1), source.channelOffset(2)};
+            this.widenFrom = Math.min(offsets[0], Math.min(offsets[1], offsets[2]));
+            this.widening = BYTES == null || source.pixelStride() != 3 ? null : VectorShuffle.fromOp(BYTES,
+                    lane -> lane % PIXEL == 3 ? 0 : 3 * (lane / PIXEL) + offsets[lane % PIXEL] - widenFrom);
             this.count = columns.count;
             this.firstColumn = columns.first();
             this.width = columns.end() - firstColumn;
@@ -136,10 +163,20 @@ final class SimdResampleKernel implements ResampleKernel {
             int green = source.channelOffset(1);
             int blue = source.channelOffset(2);
             int p = y * source.rowStride() + firstColumn * pixelStride;
-            for (int i = 0, o = 0; i < width; i++, p += pixelStride, o += PIXEL) {
-                pixels[o] = data[p + red] & 0xFF;
-                pixels[o + 1] = data[p + green] & 0xFF;
-                pixels[o + 2] = data[p + blue] & 0xFF;
+            int column = 0;
+            int at = 0;
+            if (widening != null) {
+                // PIXELS_PER_VECTOR pixels at a time, while a whole vector of bytes can be read from the array.
+                for (int end = data.length - BYTES.length() - widenFrom; column + PIXELS_PER_VECTOR <= width
+                        && p <= end; column += PIXELS_PER_VECTOR, p += 3 * PIXELS_PER_VECTOR, at += LANES) {
+                    ((IntVector) ByteVector.fromArray(BYTES, data, p + widenFrom).rearrange(widening)
+                            .castShape(SPECIES, 0)).and(LOW_BYTES).intoArray(pixels, at);
+                }
+            }
+            for (; column < width; column++, p += pixelStride, at += PIXEL) {
+                pixels[at] = data[p + red] & 0xFF;
+                pixels[at + 1] = data[p + green] & 0xFF;
+                pixels[at + 2] = data[p + blue] & 0xFF;
             }
             IntVector half = IntVector.broadcast(SPECIES, PilBicubicResize.HALF);
             for (int x = 0, k = 0, o = offset; x < count; x++, o += PIXEL) {

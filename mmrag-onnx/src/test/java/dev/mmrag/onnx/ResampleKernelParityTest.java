@@ -74,7 +74,9 @@ class ResampleKernelParityTest {
     /** Pixel layouts, made through ImageIO's own types so that RgbImage wraps them as it does decoded images. */
     private enum Layout {
         RGB(java.awt.image.BufferedImage.TYPE_INT_RGB), BGR(java.awt.image.BufferedImage.TYPE_3BYTE_BGR),
-        ABGR(java.awt.image.BufferedImage.TYPE_4BYTE_ABGR), GREY(java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        ABGR(java.awt.image.BufferedImage.TYPE_4BYTE_ABGR), GREY(java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+        /** A window of a larger BGR image: its first pixel is not at the start of the array. */
+        BGR_WINDOW(java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
 
         private final int type;
 
@@ -84,14 +86,15 @@ class ResampleKernelParityTest {
 
         /** Random pixels with some flat areas and hard edges, so that the clamps to 0 and 255 are exercised. */
         RgbImage image(int width, int height, Random random) {
-            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height, type);
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
+            int border = this == BGR_WINDOW ? 3 : 0;
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width + border, height + border, type);
+            for (int y = 0; y < height + border; y++) {
+                for (int x = 0; x < width + border; x++) {
                     int rgb = (x / 7 + y / 5) % 3 == 0 ? (random.nextBoolean() ? 0xFFFFFF : 0) : random.nextInt();
                     image.setRGB(x, y, rgb | random.nextInt(256) << 24);
                 }
             }
-            return RgbImage.of(image);
+            return RgbImage.of(border == 0 ? image : image.getSubimage(border, border - 1, width, height));
         }
     }
 }
