@@ -110,7 +110,12 @@ final class ClipTextModel implements AutoCloseable {
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         feeds.put(INPUT_IDS, model.tensor(ids, batch, length));
         if (takesAttentionMask) {
-            feeds.put(ATTENTION_MASK, model.tensor(mask, batch, length));
+            try {
+                feeds.put(ATTENTION_MASK, model.tensor(mask, batch, length));
+            } catch (RuntimeException e) {
+                feeds.get(INPUT_IDS).close(); // no tensor is left open when the second cannot be made
+                throw e;
+            }
         }
         return feeds;
     }

@@ -59,7 +59,13 @@ final class ClipTokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new InvalidInputException(file + " cannot be loaded as a Hugging Face tokenizer: " + e.getMessage(), e);
         }
-        long[] empty = tokenizer.encode("").getIds();
+        long[] empty;
+        try {
+            empty = tokenizer.encode("").getIds();
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw new InvalidInputException(file + " cannot encode an empty text: " + e.getMessage(), e);
+        }
         if (empty.length < 2) {
             tokenizer.close();
             throw new InvalidInputException(file + " adds " + Arrays.toString(empty) + " to an empty text; expected a "

@@ -18,9 +18,11 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes untrusted images into {@link RgbImage}s: detects the format from the magic bytes with
- * {@link ImageFormat#detect(byte[])} (JPEG, PNG, GIF, BMP, WebP), reads width and height from the header and refuses an image over the pixel limit <em>before</em>
- * decoding its pixels, then decodes the first frame with an ImageIO reader (the JDK's for JPEG, PNG, GIF and BMP;
- * a WebP reader must be installed as an ImageIO plug-in, which this module's dependencies do).
+ * {@link ImageFormat#detect(byte[])} (JPEG, PNG, GIF, BMP, WebP), reads width and height from the header and
+ * refuses an image over the pixel limit <em>before</em> decoding its pixels, then decodes the first frame with an
+ * ImageIO reader (the JDK's for JPEG, PNG, GIF and BMP; a WebP reader must be installed as an ImageIO plug-in, which
+ * this module's dependencies do). A GIF's first frame is placed on its logical screen as Pillow does (see
+ * {@link GifCanvas}), and the limit applies to that screen.
  *
  * <p>Every failure is an {@link InvalidInputException} naming the image ({@link ImageContent#describe()}): a
  * missing file, an unknown format, an oversized image, a corrupt or truncated file (a decoder warning, such as
@@ -28,7 +30,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * shorter than its RIFF header announces is refused before decoding).
  *
  * <p>Decoders: JPEG, PNG, GIF and BMP decode exactly as Pillow does on the test images (JPEG included, the JDK's
- * libjpeg and Pillow's libjpeg-turbo agree there). WebP is decoded by the TwelveMonkeys ImageIO plug-in, which
+ * libjpeg and Pillow's libjpeg-turbo agree there; 16-bit and 5-bit samples become 8 bits as Pillow's do, see
+ * {@link RgbImage}). WebP is decoded by the TwelveMonkeys ImageIO plug-in, which
  * for lossless WebP gives the exact pixels but for lossy WebP does not use libwebp's "fancy" chroma upsampling:
  * its pixels differ from libwebp's (and so Pillow's) by about 2 levels on average.
  *
@@ -70,13 +73,15 @@ final class ImageDecoder {
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(input, true, true);
-            checkSize(image, format, reader.getWidth(0), reader.getHeight(0));
+            GifCanvas canvas = format == ImageFormat.GIF ? GifCanvas.of(reader) : null;
+            checkSize(image, format, canvas != null ? canvas.width() : reader.getWidth(0),
+                    canvas != null ? canvas.height() : reader.getHeight(0));
             BufferedImage decoded = reader.read(0);
             if (!warnings.isEmpty()) {
                 throw new InvalidInputException(image.describe() + " is a damaged " + format + " image: "
                         + String.join("; ", warnings));
             }
-            return RgbImage.of(decoded);
+            return canvas != null ? canvas.paint(decoded) : RgbImage.of(decoded);
         } catch (IOException | RuntimeException e) {
             if (e instanceof InvalidInputException) {
                 throw (InvalidInputException) e;

@@ -12,8 +12,11 @@ import java.util.Optional;
 
 /**
  * A decoded image as 8-bit R, G, B samples in one byte array, the way PIL's {@code convert("RGB")} sees it:
- * alpha is dropped (not composited), grey is copied to the three channels, a palette is looked up, 16-bit samples
- * keep their high byte, and no colour profile is applied (the samples are taken as they are stored).
+ * alpha is dropped (not composited), grey is copied to the three channels, a palette is looked up, and no colour
+ * profile is applied (the samples are taken as they are stored). Samples of other widths become 8 bits as Pillow
+ * unpacks them: 16-bit colour and 16-bit grey-with-alpha samples keep their high byte; 16-bit grey alone (which
+ * Pillow opens as a 32-bit integer image) is clipped to 0..255; samples of fewer than 8 bits {@code v} of
+ * {@code max} become {@code v * 255 / max}, rounded down (so 5-bit BMP channels match Pillow's).
  *
  * <p>Sample {@code c} (0 = R, 1 = G, 2 = B) of pixel {@code (x, y)} is
  * {@code data[y * rowStride + x * pixelStride + channelOffset[c]]}. For the common decoded layouts (8-bit RGB,
@@ -165,27 +168,34 @@ final class RgbImage {
                     + "palette images are supported");
         }
         int[] bits = raster.getSampleModel().getSampleSize();
+        boolean clipWide = colors == 1 && !colorModel.hasAlpha();
         int i = 0;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 for (int c = 0; c < 3; c++) {
                     int band = colors == 1 ? 0 : c;
-                    rgb[i++] = (byte) to8Bits(raster.getSample(minX + x, minY + y, band), bits[band]);
+                    rgb[i++] = (byte) to8Bits(raster.getSample(minX + x, minY + y, band), bits[band], clipWide);
                 }
             }
         }
         return packed(rgb, width, height);
     }
 
-    /** Keeps the high byte of 16-bit samples (as PIL does) and stretches samples of fewer than 8 bits. */
-    private static int to8Bits(int sample, int bits) {
+    /**
+     * @param sample an unsigned sample
+     * @param bits its width
+     * @param clipWide whether a sample wider than 8 bits is clipped to 255 (Pillow's 16-bit grey) rather than
+     *     shifted to its high byte
+     * @return it as 8 bits, as Pillow unpacks it (see the class description)
+     */
+    static int to8Bits(int sample, int bits, boolean clipWide) {
         if (bits == 8) {
             return sample;
         }
         if (bits > 8) {
-            return sample >>> (bits - 8);
+            return clipWide ? Math.min(sample, 255) : sample >>> (bits - 8);
         }
         int max = (1 << bits) - 1;
-        return (sample * 255 + max / 2) / max;
+        return sample * 255 / max;
     }
 }

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks DESIGN.md's rules for mmrag-onnx: only the JDK (with ImageIO and the Vector API incubator module, which
- * only {@code SimdResampleKernel} uses, when the JVM has it), the api, ONNX Runtime, DJL's tokenizers and Gson (for
+ * Checks DESIGN.md's rules for mmrag-onnx: only the JDK (with ImageIO, the DOM nodes its image metadata comes as,
+ * and the Vector API incubator module, which only {@code SimdResampleKernel} uses, when the JVM has it), the api, ONNX Runtime, DJL's tokenizers and Gson (for
  * the model's JSON files; it comes with DJL); no other adapter; one package tree.
  */
 class ArchitectureTest {
@@ -21,7 +21,7 @@ class ArchitectureTest {
 
     @Test
     void onnxUsesOnlyTheJdkTheApiOnnxRuntimeDjlTokenizersAndGson() {
-        ArchitectureRules.onlyDependsOn("dev.mmrag.onnx", ArchitectureRules.API, "javax.imageio", "jdk.incubator.vector",
+        ArchitectureRules.onlyDependsOn("dev.mmrag.onnx", ArchitectureRules.API, "javax.imageio", "org.w3c.dom", "jdk.incubator.vector",
                 "ai.onnxruntime",
                 "ai.djl.huggingface.tokenizers", "com.google.gson").check(classes);
     }

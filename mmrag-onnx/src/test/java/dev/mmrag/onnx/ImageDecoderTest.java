@@ -38,6 +38,11 @@ class ImageDecoderTest {
         "lossless.webp, source.png",
         "source.gif, source.gif.pillow.png",
         "gray.jpg, gray.jpg.pillow.png",
+        "grey16.png, grey16.png.pillow.png",
+        "rgb555.bmp, rgb555.bmp.pillow.png",
+        "offset.gif, offset.gif.pillow.png",
+        "offset-transparent.gif, offset-transparent.gif.pillow.png",
+        "overflow.gif, overflow.gif.pillow.png",
     })
     void everyFormatDecodesToThePixelsPillowGives(String file, String expected) throws IOException {
         RgbImage decoded = DECODER.decode(ImageContent.of(IMAGES.resolve(file)));
@@ -131,6 +136,18 @@ class ImageDecoderTest {
     }
 
     @Test
+    void aGifIsCheckedAgainstTheLimitByItsScreenNotItsFrame() {
+        // A 1 x 1 frame on a logical screen of 20000 x 20000: Pillow (and so this decoder) makes a picture of the
+        // whole screen, so that is what the limit applies to.
+        ImageContent gif = ImageContent.of(gifWithOnePixelOnScreen(20_000, 20_000), "image/gif");
+        assertThatThrownBy(() -> DECODER.decode(gif)).isInstanceOf(InvalidInputException.class)
+                .hasMessage(gif.describe() + " is 20000x20000 = 400 Mpx, over the limit of 100 Mpx");
+        RgbImage small = DECODER.decode(ImageContent.of(gifWithOnePixelOnScreen(3, 2), "image/gif"));
+        assertThat(small.width()).isEqualTo(3);
+        assertThat(small.height()).isEqualTo(2);
+    }
+
+    @Test
     void aGigapixelClaimIsReportedInGigapixels() throws IOException {
         ImageContent huge = ImageContent.of(pngHeaderOnly(50_000, 50_000), "image/png");
         assertThatThrownBy(() -> DECODER.decode(huge)).isInstanceOf(InvalidInputException.class)
@@ -181,6 +198,17 @@ class ImageDecoderTest {
         crc.update(chunk.toByteArray());
         out.writeInt((int) crc.getValue());
         return bytes.toByteArray();
+    }
+
+    /**
+     * A GIF whose logical screen is {@code width x height} and whose only frame is one pixel at (0, 0): a global
+     * table of two colours, and an LZW stream of 2-bit codes "clear, 0, end" (3 bits each: 4, 0, 5).
+     */
+    private static byte[] gifWithOnePixelOnScreen(int width, int height) {
+        return new byte[] {'G', 'I', 'F', '8', '9', 'a', (byte) width, (byte) (width >> 8), (byte) height,
+            (byte) (height >> 8), (byte) 0x80, 0, 0, (byte) 255, 0, 0, 0, 0, (byte) 255,
+            0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0,
+            2, 2, (byte) (4 | 5 << 6), 1, 0, 0x3B};
     }
 
     private static Path resource(String name) {
