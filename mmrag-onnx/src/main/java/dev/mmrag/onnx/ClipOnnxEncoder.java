@@ -312,7 +312,8 @@ public final class ClipOnnxEncoder implements Encoder {
 
     /**
      * Closes the ONNX Runtime sessions, the tokenizer and the preprocessing threads, after the calls that are
-     * running have finished. Closing twice does nothing.
+     * running have finished. Closing twice does nothing. It must not be called from an {@code EncodingListener}
+     * of a running call: it would wait for that call, which waits for the listener.
      */
     @Override
     public void close() {
