@@ -27,7 +27,9 @@ import java.util.stream.Collectors;
  *
  * <p>A store rejects a filter naming a key that no item ever written to it has had, with an
  * {@link InvalidInputException} (such a filter is almost always a typo that would otherwise quietly return
- * nothing, or everything), see {@link #requireKnownKeys(Set)}.
+ * nothing, or everything), see {@link #requireKnownKeys(Set)}. A store that knows no key at all, such as an empty
+ * store still being filled, applies every filter as it is (an empty store returns no hits), so that searches
+ * served while an index loads do not fail.
  *
  * <p>Thread-safety: every filter is immutable.
  */
@@ -45,16 +47,24 @@ public sealed interface Filter permits Filter.Eq, Filter.Ne, Filter.In, Filter.R
     Set<String> keys();
 
     /**
-     * Checks that the filter names only known keys.
+     * Checks that the filter names only known keys, unless no key is known at all (see the class description).
+     * The set may change while it is read (a store's live set of keys): a key written meanwhile counts as known.
      *
      * @param knownKeys the keys a store knows of
      * @throws InvalidInputException naming the first unknown key and listing the known ones
      */
     default void requireKnownKeys(Set<String> knownKeys) {
+        if (knownKeys.isEmpty()) {
+            return; // an empty store: nothing matches, and no typo can be told from a key yet to come
+        }
         for (String key : keys()) {
             if (!knownKeys.contains(key)) {
-                throw new InvalidInputException("filter " + this + " names metadata key '" + key
-                        + "', which no item in this store has; known keys: " + new TreeSet<>(knownKeys));
+                // Read once more, as a copy: a concurrent first write of the key makes it known after all.
+                Set<String> known = new TreeSet<>(knownKeys);
+                if (!known.contains(key)) {
+                    throw new InvalidInputException("filter " + this + " names metadata key '" + key
+                            + "', which no item in this store has; known keys: " + known);
+                }
             }
         }
     }
@@ -142,7 +152,7 @@ public sealed interface Filter permits Filter.Eq, Filter.Ne, Filter.In, Filter.R
     }
 
     /**
-     * @param filters two or more filters
+     * @param filters one or more filters
      * @return a filter matching when all match
      */
     static Filter and(Filter... filters) {
@@ -150,7 +160,7 @@ public sealed interface Filter permits Filter.Eq, Filter.Ne, Filter.In, Filter.R
     }
 
     /**
-     * @param filters two or more filters
+     * @param filters one or more filters
      * @return a filter matching when any matches
      */
     static Filter or(Filter... filters) {
@@ -175,7 +185,7 @@ public sealed interface Filter permits Filter.Eq, Filter.Ne, Filter.In, Filter.R
         /** Validates and normalises. */
         public Eq {
             Metadata.checkKey(key);
-            value = Metadata.normaliseScalar(key, value);
+            value = Metadata.normaliseFilterValue(key, value);
         }
 
         @Override
@@ -204,7 +214,7 @@ public sealed interface Filter permits Filter.Eq, Filter.Ne, Filter.In, Filter.R
         /** Validates and normalises. */
         public Ne {
             Metadata.checkKey(key);
-            value = Metadata.normaliseScalar(key, value);
+            value = Metadata.normaliseFilterValue(key, value);
         }
 
         @Override
@@ -238,7 +248,7 @@ public sealed interface Filter permits Filter.Eq, Filter.Ne, Filter.In, Filter.R
             }
             List<Object> copy = new ArrayList<>(values.size());
             for (Object value : values) {
-                copy.add(Metadata.normaliseScalar(key, value));
+                copy.add(Metadata.normaliseFilterValue(key, value));
             }
             values = List.copyOf(copy);
         }

@@ -3,6 +3,7 @@ package dev.mmrag.api;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class Metadata {
         Map<String, Object> copy = new LinkedHashMap<>();
         for (Map.Entry<String, ?> entry : metadata.entrySet()) {
             String key = checkKey(entry.getKey());
-            copy.put(key, normalise(key, entry.getValue(), true));
+            copy.put(key, normalise(key, entry.getValue(), Role.VALUE));
         }
         return Collections.unmodifiableMap(copy);
     }
@@ -85,12 +86,40 @@ public final class Metadata {
      * @throws InvalidInputException when the value is null or of another type
      */
     public static Object normaliseScalar(String key, Object value) {
-        return normalise(key, value, false);
+        return normalise(key, value, Role.SCALAR);
     }
 
-    private static Object normalise(String key, Object value, boolean allowList) {
+    /**
+     * Normalises a value a {@link Filter} compares with, as {@link #normaliseScalar} does, with messages about
+     * the filter.
+     */
+    static Object normaliseFilterValue(String key, Object value) {
+        return normalise(key, value, Role.FILTER_VALUE);
+    }
+
+    /** What a value being normalised is, for what is allowed and for the messages. */
+    private enum Role {
+        VALUE("metadata key '%s' has"),
+        SCALAR("metadata key '%s' has"),
+        LIST_ELEMENT("metadata key '%s' has a list element of"),
+        FILTER_VALUE("the filter on metadata key '%s' compares with");
+
+        private final String subject;
+
+        Role(String subject) {
+            this.subject = subject;
+        }
+
+        String subject(String key) {
+            return String.format(subject, key);
+        }
+    }
+
+    private static Object normalise(String key, Object value, Role role) {
         if (value == null) {
-            throw new InvalidInputException("metadata key '" + key + "' has a null value; remove the key instead");
+            throw new InvalidInputException(role == Role.VALUE || role == Role.SCALAR
+                    ? "metadata key '" + key + "' has a null value; remove the key instead"
+                    : role.subject(key) + " null; expected a String, Boolean or number");
         }
         if (value instanceof String || value instanceof Boolean || value instanceof Long) {
             return value;
@@ -101,7 +130,7 @@ public final class Metadata {
         if (value instanceof BigInteger) {
             BigInteger big = (BigInteger) value;
             if (big.bitLength() > 63) {
-                throw new InvalidInputException("metadata key '" + key + "' has integer " + big
+                throw new InvalidInputException(role.subject(key) + " integer " + big
                         + ", which does not fit a 64-bit long");
             }
             return big.longValue();
@@ -109,21 +138,37 @@ public final class Metadata {
         if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
             double d = ((Number) value).doubleValue();
             if (!Double.isFinite(d)) {
-                throw new InvalidInputException("metadata key '" + key + "' has non-finite number " + value
+                throw new InvalidInputException(role.subject(key) + " non-finite number " + value
                         + "; expected a finite number");
             }
             return d == 0 ? 0.0 : d; // -0.0 and 0.0 are the same number to every store
         }
-        if (value instanceof List && allowList) {
+        if (value instanceof List && role == Role.VALUE) {
             List<?> list = (List<?>) value;
             List<Object> copy = new ArrayList<>(list.size());
             for (Object element : list) {
-                copy.add(normalise(key, element, false));
+                copy.add(normalise(key, element, Role.LIST_ELEMENT));
             }
             return Collections.unmodifiableList(copy);
         }
-        throw new InvalidInputException("metadata key '" + key + "' has a value of unsupported type "
-                + value.getClass().getName() + (allowList ? "" : " inside a list")
-                + "; expected String, Boolean, a number" + (allowList ? " or a List of those" : ""));
+        throw new InvalidInputException(role.subject(key)
+                + (role == Role.VALUE || role == Role.SCALAR ? " a value of" : "")
+                + " unsupported type " + typeName(value) + "; expected a String, Boolean or number"
+                + (role == Role.VALUE ? ", or a List of those" : "")
+                + (role == Role.FILTER_VALUE && value instanceof Collection ? " (use Filter.in for several values)" : ""));
+    }
+
+    /** @return the value's type for a message: "a List", "a Map", or the class name */
+    private static String typeName(Object value) {
+        if (value instanceof List) {
+            return "List";
+        }
+        if (value instanceof Map) {
+            return "Map";
+        }
+        if (value instanceof Collection) {
+            return "Collection";
+        }
+        return value.getClass().getName();
     }
 }

@@ -1,6 +1,7 @@
 package dev.mmrag.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
@@ -79,6 +80,50 @@ class FilterTest {
                 .hasMessageContaining("non-finite");
         assertThatThrownBy(() -> Filter.and()).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> Filter.not(null)).isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    void filterValuesAreCheckedWithMessagesAboutTheFilter() {
+        assertThatThrownBy(() -> Filter.eq("color", null)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("the filter on metadata key 'color' compares with null; expected a String, Boolean or "
+                        + "number");
+        assertThatThrownBy(() -> Filter.eq("color", List.of("red"))).isInstanceOf(InvalidInputException.class)
+                .hasMessage("the filter on metadata key 'color' compares with unsupported type List; expected a "
+                        + "String, Boolean or number (use Filter.in for several values)");
+        assertThatThrownBy(() -> Filter.in("price", List.of(1, Double.NaN))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("the filter on metadata key 'price' compares with non-finite number NaN");
+    }
+
+    @Test
+    void aStoreThatKnowsNoKeyAcceptsAnyFilter() {
+        assertThatCode(() -> Filter.eq("color", "red").requireKnownKeys(Set.of())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> Filter.eq("color", "red").requireKnownKeys(Set.of("price")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("'color'");
+    }
+
+    @Test
+    void aKeyWrittenWhileTheCheckRunsCountsAsKnown() {
+        // A live set whose first answer is "absent" and which then holds the key, as when another thread writes
+        // the first item with that key while the check runs.
+        Set<String> live = new java.util.AbstractSet<>() {
+            private int asked;
+
+            @Override
+            public boolean contains(Object key) {
+                return asked++ > 0 && "color".equals(key);
+            }
+
+            @Override
+            public java.util.Iterator<String> iterator() {
+                return List.of("color").iterator();
+            }
+
+            @Override
+            public int size() {
+                return 1;
+            }
+        };
+        assertThatCode(() -> Filter.eq("color", "red").requireKnownKeys(live)).doesNotThrowAnyException();
     }
 
     @Test

@@ -40,7 +40,9 @@ class ValueTypesTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("'when'").hasMessageContaining("java.util.Date");
         assertThatThrownBy(() -> Metadata.copyOf(Map.of("nested", List.of(List.of(1)))))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("inside a list");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("metadata key 'nested' has a list element of unsupported type List; expected a String, "
+                        + "Boolean or number");
         assertThatThrownBy(() -> Metadata.copyOf(Map.of("score", Double.NaN)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("non-finite");
         assertThatThrownBy(() -> Metadata.copyOf(Map.of("huge", BigInteger.TWO.pow(70))))

@@ -349,6 +349,15 @@ public abstract class VectorStoreContract {
     }
 
     @Test
+    void aFilteredSearchOfAnEmptyStoreFindsNothing() {
+        VectorStore store = store();
+        assertThat(store.search(SearchRequest.builder(vector(1), 5).filter(Filter.eq("color", "red")).build()))
+                .isEmpty();
+        assertThat(store.search(SearchRequest.builder(vector(1), 5).filter(Filter.ne("color", "red")).build()))
+                .isEmpty();
+    }
+
+    @Test
     void filterOnAKeyNoItemHasIsRejected() {
         VectorStore store = store();
         store.upsert(catalogue());
