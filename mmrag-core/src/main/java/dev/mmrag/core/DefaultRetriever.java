@@ -26,7 +26,9 @@ import java.util.List;
  *   <li>Optionally, maximal marginal relevance (MMR) re-ranks {@code topK × candidateMultiplier} candidates to
  *       trade relevance for diversity: each next pick maximises {@code λ·relevance − (1−λ)·max cosine
  *       similarity to the items already picked}, with relevance min-max scaled to [0, 1] over the candidates.
- *       {@code λ = 1} is plain relevance order.</li>
+ *       {@code λ = 1} is plain relevance order. A zero vector (which DOT_PRODUCT and EUCLIDEAN stores accept)
+ *       has no direction: its cosine similarity, undefined (NaN), counts as 0, so it is redundant with no item. A value
+ *       that cannot be computed (infinite scores) ranks below every other; on a tie the earlier candidate wins.</li>
  * </ul>
  *
  * <p>Defaults: {@link Fusion#reciprocalRank()}, candidate multiplier {@value #DEFAULT_CANDIDATE_MULTIPLIER},
@@ -137,10 +139,13 @@ public final class DefaultRetriever implements Retriever {
                 double relevance = span == 0 ? 1 : (remaining.get(i).score() - min) / span;
                 double redundancy = 0;
                 for (float[] chosen : pickedVectors) {
-                    redundancy = Math.max(redundancy, Metric.COSINE.score(remainingVectors.get(i), chosen));
+                    redundancy = Math.max(redundancy, similarity(remainingVectors.get(i), chosen));
                 }
                 double value = lambda * relevance - (1 - lambda) * redundancy;
-                if (value > bestValue) {
+                if (Double.isNaN(value)) {
+                    value = Double.NEGATIVE_INFINITY;
+                }
+                if (bestIndex < 0 || value > bestValue) {
                     bestValue = value;
                     bestIndex = i;
                 }
@@ -149,6 +154,12 @@ public final class DefaultRetriever implements Retriever {
             pickedVectors.add(remainingVectors.remove(bestIndex));
         }
         return picked;
+    }
+
+    /** The cosine similarity of two candidates, or 0 when it is undefined because one is a zero vector. */
+    private static double similarity(float[] a, float[] b) {
+        double cosine = Metric.COSINE.score(a, b);
+        return Double.isNaN(cosine) ? 0 : cosine;
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.mmrag.api.Metric;
 import dev.mmrag.api.Modality;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
+import dev.mmrag.api.SearchHit;
 import dev.mmrag.api.TextContent;
 import dev.mmrag.api.VectorRecord;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,40 @@ class DefaultRetrieverTest {
         assertThat(diverse.retrieve(query)).extracting(Retrieved::id).containsExactly("a", "c");
         DefaultRetriever relevanceOnly = DefaultRetriever.builder(LITERAL, store).mmr(1.0).build();
         assertThat(relevanceOnly.retrieve(query)).extracting(Retrieved::id).containsExactly("a", "b");
+    }
+
+    @Test
+    void maximalMarginalRelevanceCountsAZeroVectorAsSimilarToNothing() {
+        // A DOT_PRODUCT store accepts a zero vector; its cosine with anything is NaN, which MMR counts as 0.
+        store.upsert(List.of(new VectorRecord("zero", new float[] {0, 0, 0}, Map.of())));
+        Query query = Query.builder().text("1,0.2,0.1").topK(5).build();
+        // Scores: a 1, b 0.92, c 0.2, d 0.1, zero 0.
+        assertThat(DefaultRetriever.builder(LITERAL, store).mmr(1.0).build().retrieve(query)).extracting(Retrieved::id)
+                .containsExactly("a", "b", "c", "d", "zero");
+        assertThat(DefaultRetriever.builder(LITERAL, store).mmr(0.7).build().retrieve(query)).extracting(Retrieved::id)
+                .containsExactly("a", "b", "c", "d", "zero");
+    }
+
+    @Test
+    void maximalMarginalRelevancePrefersAZeroVectorToARedundantItemOfEqualRelevance() {
+        List<SearchHit> candidates = List.of(
+                new SearchHit("a", 1.0, Map.of(), new float[] {1, 0, 0}),
+                new SearchHit("near-a", 0.5, Map.of(), new float[] {1, 1, 0}),
+                new SearchHit("zero", 0.5, Map.of(), new float[] {0, 0, 0}),
+                new SearchHit("low", 0.0, Map.of(), new float[] {0, 1, 0}));
+        // After a: near-a is worth 0.5*0.5 - 0.5*cos 45deg < 0; zero is worth 0.5*0.5 - 0.5*0 = 0.25; low 0.
+        assertThat(DefaultRetriever.maximalMarginalRelevance(candidates, 4, 0.5)).extracting(SearchHit::id)
+                .containsExactly("a", "zero", "low", "near-a");
+    }
+
+    @Test
+    void maximalMarginalRelevancePicksEvenWhenEveryValueIsUndefined() {
+        // Infinite scores make the min-max scaled relevance NaN; the candidates still come back, in their order.
+        List<SearchHit> candidates = List.of(
+                new SearchHit("up", Double.POSITIVE_INFINITY, Map.of(), new float[] {1, 0, 0}),
+                new SearchHit("down", Double.NEGATIVE_INFINITY, Map.of(), new float[] {0, 1, 0}));
+        assertThat(DefaultRetriever.maximalMarginalRelevance(candidates, 2, 1.0)).extracting(SearchHit::id)
+                .containsExactly("up", "down");
     }
 
     @Test
