@@ -227,22 +227,7 @@ class MultimodalRagTest {
 
     @Test
     void encoderWarningsAreReportedWithTheirItem() {
-        Encoder warning = new Encoder() {
-            @Override
-            public int dimension() {
-                return encoder.dimension();
-            }
-
-            @Override
-            public Set<Modality> modalities() {
-                return encoder.modalities();
-            }
-
-            @Override
-            public List<float[]> encode(List<? extends Content> contents) {
-                return encoder.encode(contents);
-            }
-
+        Encoder warning = new KeywordEncoderWithListener() {
             @Override
             public List<float[]> encode(List<? extends Content> contents, EncodingListener listener) {
                 for (int i = 0; i < contents.size(); i++) {
@@ -268,22 +253,7 @@ class MultimodalRagTest {
     @Test
     void anItemWhoseRetryFailsIsNotStoredFromTheFailedBatch() {
         List<String> calls = new ArrayList<>();
-        Encoder scripted = new Encoder() {
-            @Override
-            public int dimension() {
-                return encoder.dimension();
-            }
-
-            @Override
-            public Set<Modality> modalities() {
-                return encoder.modalities();
-            }
-
-            @Override
-            public List<float[]> encode(List<? extends Content> contents) {
-                return encode(contents, (index, content, message) -> { });
-            }
-
+        Encoder scripted = new KeywordEncoderWithListener() {
             @Override
             public List<float[]> encode(List<? extends Content> contents, EncodingListener listener) {
                 List<String> texts = new ArrayList<>();
@@ -342,5 +312,26 @@ class MultimodalRagTest {
         assertThatThrownBy(() -> Item.of(null, Content.text("x"))).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("id must not be null");
         assertThat(rag.index(List.of()).total()).isZero();
+    }
+
+    /** The keyword encoder, for tests that override what it does with an {@link EncodingListener}. */
+    private abstract class KeywordEncoderWithListener implements Encoder {
+        @Override
+        public int dimension() {
+            return encoder.dimension();
+        }
+
+        @Override
+        public Set<Modality> modalities() {
+            return encoder.modalities();
+        }
+
+        @Override
+        public List<float[]> encode(List<? extends Content> contents) {
+            return encoder.encode(contents);
+        }
+
+        @Override
+        public abstract List<float[]> encode(List<? extends Content> contents, EncodingListener listener);
     }
 }
