@@ -20,13 +20,17 @@ import java.util.List;
  *
  * <ul>
  *   <li>A text-only or image-only query is one search of {@code topK} items.</li>
- *   <li>A text-and-image query searches {@code topK × candidateMultiplier} items with each part and fuses
- *       them with the configured {@link Fusion} (reciprocal rank fusion by default).</li>
+ *   <li>A text-and-image query searches {@code topK × candidateMultiplier} items (at most
+ *       {@value SearchRequest#MAX_TOP_K}) with each part and fuses them with the configured {@link Fusion}
+ *       (reciprocal rank fusion by default).</li>
  *   <li>The query's filter and minimum score are passed to every search, so both apply before fusion.</li>
- *   <li>Optionally, maximal marginal relevance (MMR) re-ranks {@code topK × candidateMultiplier} candidates to
- *       trade relevance for diversity: each next pick maximises {@code λ·relevance − (1−λ)·max cosine
- *       similarity to the items already picked}, with relevance min-max scaled to [0, 1] over the candidates.
- *       {@code λ = 1} is plain relevance order.</li>
+ *   <li>Optionally, maximal marginal relevance (MMR) re-ranks {@code topK × candidateMultiplier} candidates
+ *       (at most {@value SearchRequest#MAX_TOP_K}) to trade relevance for diversity: each next pick maximises
+ *       {@code λ·relevance − (1−λ)·max cosine similarity to the items already picked}, with relevance min-max
+ *       scaled to [0, 1] over the candidates. {@code λ = 1} is plain relevance order. A zero vector (which
+ *       DOT_PRODUCT and EUCLIDEAN stores accept) has no direction: its cosine similarity, undefined (NaN),
+ *       counts as 0, so it is redundant with no item. A value that cannot be computed (infinite scores) ranks
+ *       below every other; on a tie the earlier candidate wins.</li>
  * </ul>
  *
  * <p>Defaults: {@link Fusion#reciprocalRank()}, candidate multiplier {@value #DEFAULT_CANDIDATE_MULTIPLIER},
@@ -86,8 +90,7 @@ public final class DefaultRetriever implements Retriever {
         List<float[]> vectors = encoder.encode(parts);
         boolean fused = parts.size() == 2;
         boolean mmr = mmrLambda != null;
-        int fetch = fused || mmr ? Math.min(SearchRequest.MAX_TOP_K, query.topK() * candidateMultiplier)
-                : query.topK();
+        int fetch = fused || mmr ? candidates(query.topK(), candidateMultiplier) : query.topK();
         boolean withVectors = mmr || (fused && fusion.needsVectors());
 
         List<SearchHit> ranked;
@@ -106,6 +109,11 @@ public final class DefaultRetriever implements Retriever {
             results.add(Retrieved.of(hit));
         }
         return results;
+    }
+
+    /** {@code topK × multiplier}, computed without overflow and capped at {@link SearchRequest#MAX_TOP_K}. */
+    private static int candidates(int topK, int multiplier) {
+        return (int) Math.min(SearchRequest.MAX_TOP_K, (long) topK * multiplier);
     }
 
     private List<SearchHit> search(float[] vector, int topK, Query query, boolean withVectors) {
@@ -137,10 +145,13 @@ public final class DefaultRetriever implements Retriever {
                 double relevance = span == 0 ? 1 : (remaining.get(i).score() - min) / span;
                 double redundancy = 0;
                 for (float[] chosen : pickedVectors) {
-                    redundancy = Math.max(redundancy, Metric.COSINE.score(remainingVectors.get(i), chosen));
+                    redundancy = Math.max(redundancy, similarity(remainingVectors.get(i), chosen));
                 }
                 double value = lambda * relevance - (1 - lambda) * redundancy;
-                if (value > bestValue) {
+                if (Double.isNaN(value)) {
+                    value = Double.NEGATIVE_INFINITY;
+                }
+                if (bestIndex < 0 || value > bestValue) {
                     bestValue = value;
                     bestIndex = i;
                 }
@@ -149,6 +160,12 @@ public final class DefaultRetriever implements Retriever {
             pickedVectors.add(remainingVectors.remove(bestIndex));
         }
         return picked;
+    }
+
+    /** The cosine similarity of two candidates, or 0 when it is undefined because one is a zero vector. */
+    private static double similarity(float[] a, float[] b) {
+        double cosine = Metric.COSINE.score(a, b);
+        return Double.isNaN(cosine) ? 0 : cosine;
     }
 
     @Override
@@ -191,7 +208,8 @@ public final class DefaultRetriever implements Retriever {
 
         /**
          * @param multiplier how many times topK each part fetches for fusion or MMR (default
-         *     {@value DefaultRetriever#DEFAULT_CANDIDATE_MULTIPLIER}), at least 1
+         *     {@value DefaultRetriever#DEFAULT_CANDIDATE_MULTIPLIER}), at least 1; a search never fetches more
+         *     than {@value SearchRequest#MAX_TOP_K} items, however large the product
          * @return this builder
          */
         public Builder candidateMultiplier(int multiplier) {

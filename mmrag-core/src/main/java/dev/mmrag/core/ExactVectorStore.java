@@ -28,7 +28,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A vector store that compares the query with every stored vector: exact results, linear time. It is the
  * recall baseline for the approximate stores, and a sound choice for up to some tens of thousands of items.
  *
- * <p>Scores are computed as {@link Metric#score(float[], float[])} defines them, in double precision.
+ * <p>Scores are exactly (to the last bit) those of {@link Metric#score(float[], float[])} with the query as the
+ * first argument, so a {@code minScore} equal to a reference score keeps the item.
  *
  * <p>Thread-safety: safe for concurrent use. Searches run in parallel with each other; writes take an
  * exclusive lock, so a search sees each batch either entirely or not at all.
@@ -73,7 +74,7 @@ public final class ExactVectorStore implements VectorStore {
         for (int position : Vectors.checkRecords(records, dimension, metric, failures)) {
             VectorRecord record = records.get(position);
             float[] vector = record.vector();
-            valid.add(new Entry(record.id(), vector, record.metadata(), Vectors.norm(vector)));
+            valid.add(new Entry(record.id(), vector, record.metadata(), squaredNorm(vector)));
         }
         lock.writeLock().lock();
         try {
@@ -147,7 +148,7 @@ public final class ExactVectorStore implements VectorStore {
         }
         float[] query = request.vector();
         Vectors.check("query vector", query, dimension, metric);
-        double queryNorm = Vectors.norm(query);
+        double querySquaredNorm = squaredNorm(query);
         Filter filter = request.filter();
         Comparator<Scored> worstFirst = Comparator.comparingDouble(Scored::score);
         PriorityQueue<Scored> best = new PriorityQueue<>(request.topK() + 1, worstFirst);
@@ -160,7 +161,7 @@ public final class ExactVectorStore implements VectorStore {
                 if (filter != null && !filter.matches(entry.metadata)) {
                     continue;
                 }
-                double score = score(query, queryNorm, entry);
+                double score = score(query, querySquaredNorm, entry);
                 if (!request.accepts(score)) {
                     continue;
                 }
@@ -184,7 +185,11 @@ public final class ExactVectorStore implements VectorStore {
         return hits;
     }
 
-    private double score(float[] query, double queryNorm, Entry entry) {
+    /**
+     * The score {@link Metric#score} gives, bit for bit: the same sums in the same order, with the stored
+     * vector's sum of squares computed once at upsert instead of on every search.
+     */
+    private double score(float[] query, double querySquaredNorm, Entry entry) {
         float[] v = entry.vector;
         switch (metric) {
             case COSINE:
@@ -193,12 +198,21 @@ public final class ExactVectorStore implements VectorStore {
                 for (int i = 0; i < v.length; i++) {
                     dot += (double) query[i] * v[i];
                 }
-                return metric == Metric.COSINE ? dot / (queryNorm * entry.norm) : dot;
+                return metric == Metric.COSINE ? dot / Math.sqrt(querySquaredNorm * entry.squaredNorm) : dot;
             }
             case EUCLIDEAN:
             default:
                 return metric.score(query, v);
         }
+    }
+
+    /** The sum of squares, accumulated as {@link Metric#COSINE} accumulates it. */
+    private static double squaredNorm(float[] vector) {
+        double sum = 0;
+        for (int i = 0; i < vector.length; i++) {
+            sum += (double) vector[i] * vector[i];
+        }
+        return sum;
     }
 
     @Override
@@ -210,13 +224,13 @@ public final class ExactVectorStore implements VectorStore {
         final String id;
         final float[] vector;
         final Map<String, Object> metadata;
-        final double norm;
+        final double squaredNorm;
 
-        Entry(String id, float[] vector, Map<String, Object> metadata, double norm) {
+        Entry(String id, float[] vector, Map<String, Object> metadata, double squaredNorm) {
             this.id = id;
             this.vector = vector;
             this.metadata = metadata;
-            this.norm = norm;
+            this.squaredNorm = squaredNorm;
         }
     }
 

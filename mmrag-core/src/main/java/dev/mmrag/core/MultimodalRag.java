@@ -46,8 +46,10 @@ import java.util.function.Consumer;
  * <p>Indexing encodes items in batches (default {@value #DEFAULT_BATCH_SIZE} items a batch). An item's vector
  * is its content's embedding, or for several contents the L2-normalised mean of their embeddings; its first
  * image's absolute path or URL is stored under {@link Item#IMAGE_REF_KEY}. When a
- * batch fails to encode, its items are encoded one by one so that only the bad ones fail; every failure is
- * reported in the {@link IndexReport} and to the {@link IndexingListener}, and the run goes on.
+ * batch fails to encode, its items are encoded one by one so that only the bad ones fail; nothing the failed
+ * batch call produced is kept, so every item ends up either indexed or failed, never both. Every failure is
+ * reported in the {@link IndexReport} and to the {@link IndexingListener}, and the run goes on; encoder
+ * warnings are reported only for items whose encoding succeeded.
  *
  * <p>Defaults: {@link DefaultRetriever} over the encoder and store, {@link DefaultAugmenter},
  * {@link TemplateGenerator}. The pipeline does not own the encoder or store: closing them is the caller's job.
@@ -161,12 +163,15 @@ public final class MultimodalRag {
         return result.succeeded();
     }
 
-    /** Encodes the items' contents in one call, or one item at a time when the batch fails. */
+    /**
+     * Encodes the items' contents in one call, or one item at a time when that call fails. Nothing of a failed
+     * batch call is kept (no vector, no warning), so each item ends up either with a vector or in
+     * {@code failures}, never both.
+     */
     private Map<Integer, float[]> encodeBatch(Map<Integer, Item> items, List<ItemFailure> failures,
             List<String> warnings) {
-        Map<Integer, float[]> vectors = new LinkedHashMap<>();
         if (items.isEmpty()) {
-            return vectors;
+            return new LinkedHashMap<>();
         }
         List<Content> contents = new ArrayList<>();
         List<Item> owners = new ArrayList<>();
@@ -177,6 +182,7 @@ public final class MultimodalRag {
         List<String> batchWarnings = new ArrayList<>();
         try {
             List<float[]> encoded = encode(contents, owners, batchWarnings);
+            Map<Integer, float[]> vectors = new LinkedHashMap<>();
             int next = 0;
             for (Map.Entry<Integer, Item> entry : items.entrySet()) {
                 int n = entry.getValue().contents().size();
@@ -189,15 +195,24 @@ public final class MultimodalRag {
             if (items.size() == 1) {
                 Map.Entry<Integer, Item> only = items.entrySet().iterator().next();
                 failures.add(ItemFailure.of(only.getValue().id(), only.getKey(), batchFailure));
-                return vectors;
+                return new LinkedHashMap<>();
             }
         }
+        return encodeOneByOne(items, failures, warnings);
+    }
+
+    /** Encodes each item in its own call; an item that fails is reported and leaves no vector or warning. */
+    private Map<Integer, float[]> encodeOneByOne(Map<Integer, Item> items, List<ItemFailure> failures,
+            List<String> warnings) {
+        Map<Integer, float[]> vectors = new LinkedHashMap<>();
         for (Map.Entry<Integer, Item> entry : items.entrySet()) {
             Item item = entry.getValue();
             List<Item> itemOwners = new ArrayList<>();
             item.contents().forEach(c -> itemOwners.add(item));
+            List<String> itemWarnings = new ArrayList<>();
             try {
-                vectors.put(entry.getKey(), combine(encode(item.contents(), itemOwners, warnings)));
+                vectors.put(entry.getKey(), combine(encode(item.contents(), itemOwners, itemWarnings)));
+                warnings.addAll(itemWarnings);
             } catch (MmragException e) {
                 failures.add(ItemFailure.of(item.id(), entry.getKey(), e));
             }

@@ -7,6 +7,7 @@ import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,8 @@ import java.util.Map;
  * the keys that is present. A section written {@code {? ... ?}} is left out when any placeholder in it is
  * missing, so optional fields leave no dangling separators. In the header and the empty text,
  * {@code {count}} is the number of items and {@code {question}} the query (its quoted text, "your photo", or
- * both). A {@code price} value is shown with two decimals; other numbers as they are.
+ * both). A {@code price} value is shown with two decimals; other numbers as they are. Templates are parsed
+ * once, when the generator is made, so a malformed one fails then and never at an answer.
  *
  * <p>Defaults: header {@value #DEFAULT_HEADER}; item {@value #DEFAULT_ITEM}; empty {@value #DEFAULT_EMPTY}.
  *
@@ -40,18 +42,17 @@ public final class TemplateGenerator implements Generator {
     /** The default answer when nothing was retrieved. */
     public static final String DEFAULT_EMPTY = "Sorry, nothing matches {question}.";
 
-    private final String header;
-    private final String item;
-    private final String empty;
+    private final String itemTemplate;
+    private final List<Part> header;
+    private final List<Part> item;
+    private final List<Part> empty;
 
     private TemplateGenerator(String header, String item, String empty) {
-        this.header = requireTemplate("header", header);
-        this.item = requireTemplate("item", item);
-        this.empty = requireTemplate("empty", empty);
-        // Fail at construction, not at the first answer, when a template is malformed.
-        render(this.header, Map.of());
-        render(this.item, Map.of());
-        render(this.empty, Map.of());
+        // Parsed once, here, so that a malformed template fails at construction, not at the first answer.
+        this.header = parse("header", requireTemplate("header", header));
+        this.item = parse("item", requireTemplate("item", item));
+        this.empty = parse("empty", requireTemplate("empty", empty));
+        this.itemTemplate = item;
     }
 
     /** @return a generator with the default templates */
@@ -64,6 +65,8 @@ public final class TemplateGenerator implements Generator {
      * @param item the template of each item's line
      * @param empty the answer when nothing was retrieved
      * @return a generator with these templates
+     * @throws InvalidInputException when a template is null or malformed: an unclosed '{' or an unclosed
+     *     '{?' section anywhere in it, nested sections included, whatever values it would be given
      */
     public static TemplateGenerator of(String header, String item, String empty) {
         return new TemplateGenerator(header, item, empty);
@@ -124,44 +127,95 @@ public final class TemplateGenerator implements Generator {
     }
 
     /**
-     * Renders a template.
+     * Renders parsed template parts.
      *
-     * @param template the template
+     * @param parts the parts, from {@link #parse}
      * @param values the values of the placeholders
      * @return the text
-     * @throws InvalidInputException when the template is malformed (an unclosed brace or section)
      */
-    static String render(String template, Map<String, String> values) {
+    private static String render(List<Part> parts, Map<String, String> values) {
         StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < template.length()) {
-            if (template.startsWith("{?", i)) {
-                int end = closingOfNested(template, i);
-                String section = template.substring(i + 2, end);
-                String rendered = renderSection(section, values);
+        for (Part part : parts) {
+            if (part instanceof Literal) {
+                out.append(((Literal) part).text());
+            } else if (part instanceof Placeholder) {
+                String value = lookup((Placeholder) part, values);
+                out.append(value == null ? "" : value);
+            } else {
+                String rendered = renderSection((Section) part, values);
                 if (rendered != null) {
                     out.append(rendered);
                 }
-                i = end + 2;
-            } else if (template.charAt(i) == '{') {
-                int end = template.indexOf('}', i);
-                if (end < 0) {
-                    throw new InvalidInputException("template has an unclosed '{' at " + i + ": " + template);
-                }
-                String value = lookup(template.substring(i + 1, end), values);
-                out.append(value == null ? "" : value);
-                i = end + 1;
-            } else {
-                out.append(template.charAt(i++));
             }
         }
         return out.toString();
     }
 
-    private static int closingOfNested(String template, int start) {
+    /** Renders an optional section, or returns null when one of its own placeholders is missing. */
+    private static String renderSection(Section section, Map<String, String> values) {
+        for (Part part : section.parts()) {
+            if (part instanceof Placeholder && lookup((Placeholder) part, values) == null) {
+                return null;
+            }
+        }
+        return render(section.parts(), values);
+    }
+
+    private static String lookup(Placeholder placeholder, Map<String, String> values) {
+        for (String key : placeholder.keys()) {
+            String value = values.get(key);
+            if (value != null && !value.isEmpty()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Parses a whole template, nested sections included, so that a malformed one fails at construction
+     * whatever values it would later be given.
+     *
+     * @param name which template, for the message
+     * @param template the template
+     * @return its parts
+     * @throws InvalidInputException naming the template and the position of an unclosed brace or section
+     */
+    private static List<Part> parse(String name, String template) {
+        return parse(name, template, 0, template.length());
+    }
+
+    /** Parses {@code template[from, to)}; positions in messages are positions in the whole template. */
+    private static List<Part> parse(String name, String template, int from, int to) {
+        List<Part> parts = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
+        int i = from;
+        while (i < to) {
+            if (template.startsWith("{?", i) && i + 1 < to) {
+                int end = closingOfNested(name, template, i, to);
+                flush(literal, parts);
+                parts.add(new Section(parse(name, template, i + 2, end)));
+                i = end + 2;
+            } else if (template.charAt(i) == '{') {
+                int end = template.indexOf('}', i);
+                if (end < 0 || end >= to) {
+                    throw new InvalidInputException(name + " template has an unclosed '{' at " + i + ": " + template);
+                }
+                flush(literal, parts);
+                parts.add(new Placeholder(keysOf(template.substring(i + 1, end))));
+                i = end + 1;
+            } else {
+                literal.append(template.charAt(i++));
+            }
+        }
+        flush(literal, parts);
+        return List.copyOf(parts);
+    }
+
+    /** The position of the {@code ?}} that closes the section opened at {@code start}, before {@code to}. */
+    private static int closingOfNested(String name, String template, int start, int to) {
         int depth = 0;
         int i = start;
-        while (i < template.length()) {
+        while (i + 1 < to) {
             if (template.startsWith("{?", i)) {
                 depth++;
                 i += 2;
@@ -175,39 +229,23 @@ public final class TemplateGenerator implements Generator {
                 i++;
             }
         }
-        throw new InvalidInputException("template has an unclosed optional section at " + start + ": " + template);
+        throw new InvalidInputException(name + " template has an unclosed optional section at " + start + ": "
+                + template);
     }
 
-    /** Renders an optional section, or returns null when one of its own placeholders is missing. */
-    private static String renderSection(String section, Map<String, String> values) {
-        int i = 0;
-        while (i < section.length()) {
-            if (section.startsWith("{?", i)) {
-                i = closingOfNested(section, i) + 2;
-            } else if (section.charAt(i) == '{') {
-                int end = section.indexOf('}', i);
-                if (end < 0) {
-                    throw new InvalidInputException("template section has an unclosed '{': " + section);
-                }
-                if (lookup(section.substring(i + 1, end), values) == null) {
-                    return null;
-                }
-                i = end + 1;
-            } else {
-                i++;
-            }
-        }
-        return render(section, values);
-    }
-
-    private static String lookup(String placeholder, Map<String, String> values) {
+    private static List<String> keysOf(String placeholder) {
+        List<String> keys = new ArrayList<>();
         for (String key : placeholder.split("\\|")) {
-            String value = values.get(key.strip());
-            if (value != null && !value.isEmpty()) {
-                return value;
-            }
+            keys.add(key.strip());
         }
-        return null;
+        return List.copyOf(keys);
+    }
+
+    private static void flush(StringBuilder literal, List<Part> parts) {
+        if (literal.length() > 0) {
+            parts.add(new Literal(literal.toString()));
+            literal.setLength(0);
+        }
     }
 
     private static String requireTemplate(String name, String template) {
@@ -219,6 +257,22 @@ public final class TemplateGenerator implements Generator {
 
     @Override
     public String toString() {
-        return "TemplateGenerator[item=" + item + "]";
+        return "TemplateGenerator[item=" + itemTemplate + "]";
+    }
+
+    /** A piece of a parsed template. */
+    private sealed interface Part permits Literal, Placeholder, Section {
+    }
+
+    /** Text copied as it is. */
+    private record Literal(String text) implements Part {
+    }
+
+    /** {@code {a|b}}: the value of the first key that has a non-empty one. */
+    private record Placeholder(List<String> keys) implements Part {
+    }
+
+    /** {@code {? ... ?}}: left out when one of its own placeholders (not those of nested sections) is missing. */
+    private record Section(List<Part> parts) implements Part {
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.mmrag.api.BatchResult;
 import dev.mmrag.api.Content;
 import dev.mmrag.api.Encoder;
 import dev.mmrag.api.ImageContent;
@@ -12,13 +13,18 @@ import dev.mmrag.api.Metric;
 import dev.mmrag.api.Modality;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
+import dev.mmrag.api.SearchHit;
+import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.TextContent;
 import dev.mmrag.api.VectorRecord;
+import dev.mmrag.api.VectorStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +119,63 @@ class DefaultRetrieverTest {
     }
 
     @Test
+    void maximalMarginalRelevanceCountsAZeroVectorAsSimilarToNothing() {
+        // A DOT_PRODUCT store accepts a zero vector; its cosine with anything is NaN, which MMR counts as 0.
+        store.upsert(List.of(new VectorRecord("zero", new float[] {0, 0, 0}, Map.of())));
+        Query query = Query.builder().text("1,0.2,0.1").topK(5).build();
+        // Scores: a 1, b 0.92, c 0.2, d 0.1, zero 0.
+        assertThat(DefaultRetriever.builder(LITERAL, store).mmr(1.0).build().retrieve(query)).extracting(Retrieved::id)
+                .containsExactly("a", "b", "c", "d", "zero");
+        assertThat(DefaultRetriever.builder(LITERAL, store).mmr(0.7).build().retrieve(query)).extracting(Retrieved::id)
+                .containsExactly("a", "b", "c", "d", "zero");
+    }
+
+    @Test
+    void maximalMarginalRelevancePrefersAZeroVectorToARedundantItemOfEqualRelevance() {
+        List<SearchHit> candidates = List.of(
+                new SearchHit("a", 1.0, Map.of(), new float[] {1, 0, 0}),
+                new SearchHit("near-a", 0.5, Map.of(), new float[] {1, 1, 0}),
+                new SearchHit("zero", 0.5, Map.of(), new float[] {0, 0, 0}),
+                new SearchHit("low", 0.0, Map.of(), new float[] {0, 1, 0}));
+        // After a: near-a is worth 0.5*0.5 - 0.5*cos 45deg < 0; zero is worth 0.5*0.5 - 0.5*0 = 0.25; low 0.
+        assertThat(DefaultRetriever.maximalMarginalRelevance(candidates, 4, 0.5)).extracting(SearchHit::id)
+                .containsExactly("a", "zero", "low", "near-a");
+    }
+
+    @Test
+    void maximalMarginalRelevancePicksEvenWhenEveryValueIsUndefined() {
+        // Infinite scores make the min-max scaled relevance NaN; the candidates still come back, in their order.
+        List<SearchHit> candidates = List.of(
+                new SearchHit("up", Double.POSITIVE_INFINITY, Map.of(), new float[] {1, 0, 0}),
+                new SearchHit("down", Double.NEGATIVE_INFINITY, Map.of(), new float[] {0, 1, 0}));
+        assertThat(DefaultRetriever.maximalMarginalRelevance(candidates, 2, 1.0)).extracting(SearchHit::id)
+                .containsExactly("up", "down");
+    }
+
+    @Test
+    void aHugeCandidateMultiplierFetchesAtMostTheLargestTopK() {
+        List<Integer> requested = new ArrayList<>();
+        VectorStore recording = new ForwardingStore(store) {
+            @Override
+            public List<SearchHit> search(SearchRequest request) {
+                requested.add(request.topK());
+                return super.search(request);
+            }
+        };
+        Query query = mixed("1,0.05,0", "0.1,1,0", 2);
+        List<Retrieved> expected = DefaultRetriever.of(LITERAL, store).retrieve(query);
+
+        DefaultRetriever fused = DefaultRetriever.builder(LITERAL, recording)
+                .candidateMultiplier(Integer.MAX_VALUE).build();
+        assertThat(fused.retrieve(query)).isEqualTo(expected);
+        DefaultRetriever mmr = DefaultRetriever.builder(LITERAL, recording)
+                .candidateMultiplier(Integer.MAX_VALUE / 2 + 1).mmr(1.0).build();
+        assertThat(mmr.retrieve(Query.builder().text("1,0.2,0").topK(SearchRequest.MAX_TOP_K).build()))
+                .extracting(Retrieved::id).containsExactly("a", "b", "c", "d");
+        assertThat(requested).containsOnly(SearchRequest.MAX_TOP_K).hasSize(3);
+    }
+
+    @Test
     void rejectsBadSettings() {
         assertThatThrownBy(() -> DefaultRetriever.builder(LITERAL, store).mmr(1.5)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> DefaultRetriever.builder(LITERAL, store).candidateMultiplier(0))
@@ -122,5 +185,54 @@ class DefaultRetrieverTest {
         assertThatThrownBy(() -> Fusion.reciprocalRank(0, 1, 1)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> DefaultRetriever.of(LITERAL, new ExactVectorStore(4, Metric.COSINE)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("encoder dimension 3");
+    }
+
+    /** Passes every call to another store; tests override the calls they watch. */
+    private static class ForwardingStore implements VectorStore {
+        private final VectorStore delegate;
+
+        ForwardingStore(VectorStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int dimension() {
+            return delegate.dimension();
+        }
+
+        @Override
+        public Metric metric() {
+            return delegate.metric();
+        }
+
+        @Override
+        public BatchResult upsert(List<VectorRecord> records) {
+            return delegate.upsert(records);
+        }
+
+        @Override
+        public int delete(Collection<String> ids) {
+            return delegate.delete(ids);
+        }
+
+        @Override
+        public Optional<VectorRecord> get(String id) {
+            return delegate.get(id);
+        }
+
+        @Override
+        public long count() {
+            return delegate.count();
+        }
+
+        @Override
+        public List<SearchHit> search(SearchRequest request) {
+            return delegate.search(request);
+        }
+
+        @Override
+        public Set<String> metadataKeys() {
+            return delegate.metadataKeys();
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mmrag.api.Answer;
 import dev.mmrag.api.Content;
 import dev.mmrag.api.Encoder;
+import dev.mmrag.api.EncodingException;
 import dev.mmrag.api.EncodingListener;
 import dev.mmrag.api.Filter;
 import dev.mmrag.api.ImageContent;
@@ -226,22 +227,7 @@ class MultimodalRagTest {
 
     @Test
     void encoderWarningsAreReportedWithTheirItem() {
-        Encoder warning = new Encoder() {
-            @Override
-            public int dimension() {
-                return encoder.dimension();
-            }
-
-            @Override
-            public Set<Modality> modalities() {
-                return encoder.modalities();
-            }
-
-            @Override
-            public List<float[]> encode(List<? extends Content> contents) {
-                return encoder.encode(contents);
-            }
-
+        Encoder warning = new KeywordEncoderWithListener() {
             @Override
             public List<float[]> encode(List<? extends Content> contents, EncodingListener listener) {
                 for (int i = 0; i < contents.size(); i++) {
@@ -257,6 +243,55 @@ class MultimodalRagTest {
                 Item.of("long", Content.text("a very long description of a hat"))));
         assertThat(report.warnings()).containsExactly("item 'long': text truncated");
         assertThat(report.indexed()).isEqualTo(2);
+    }
+
+    /**
+     * The batch call returns a short vector for B's second content, so the batch is retried item by item; A's own
+     * call then fails (after a warning). A must end up failed and not stored, B stored, and nothing of the
+     * failed batch call, vector or warning, may survive.
+     */
+    @Test
+    void anItemWhoseRetryFailsIsNotStoredFromTheFailedBatch() {
+        List<String> calls = new ArrayList<>();
+        Encoder scripted = new KeywordEncoderWithListener() {
+            @Override
+            public List<float[]> encode(List<? extends Content> contents, EncodingListener listener) {
+                List<String> texts = new ArrayList<>();
+                contents.forEach(c -> texts.add(((TextContent) c).text()));
+                calls.add(String.join("+", texts));
+                listener.onWarning(0, contents.get(0), "call " + calls.size());
+                if (texts.equals(List.of("red hat"))) {
+                    throw new EncodingException("service unavailable (A's retry)");
+                }
+                List<float[]> vectors = new ArrayList<>(encoder.encode(contents));
+                if (calls.size() == 1) {
+                    vectors.set(2, new float[dimension() - 1]);
+                }
+                return vectors;
+            }
+        };
+        MultimodalRag scriptedRag = MultimodalRag.builder().encoder(scripted).store(store).build();
+        List<ItemFailure> reported = new ArrayList<>();
+        IndexingListener listener = new IndexingListener() {
+            @Override
+            public void onFailure(ItemFailure failure) {
+                reported.add(failure);
+            }
+        };
+
+        IndexReport report = scriptedRag.index(List.of(Item.of("A", Content.text("red hat")),
+                Item.of("B", Content.text("blue shoe"), Content.text("blue plain shoe"))), listener);
+
+        assertThat(calls).containsExactly("red hat+blue shoe+blue plain shoe", "red hat", "blue shoe+blue plain shoe");
+        assertThat(report.total()).isEqualTo(2);
+        assertThat(report.indexed()).isEqualTo(1);
+        assertThat(report.failures()).extracting(ItemFailure::id).containsExactly("A");
+        assertThat(report.failures().get(0).message()).contains("A's retry");
+        assertThat(reported).isEqualTo(report.failures());
+        assertThat(report.warnings()).containsExactly("item 'B': call 3");
+        assertThat(store.get("A")).isEmpty();
+        assertThat(store.get("B")).isPresent();
+        assertThat(store.count()).isEqualTo(1);
     }
 
     @Test
@@ -277,5 +312,26 @@ class MultimodalRagTest {
         assertThatThrownBy(() -> Item.of(null, Content.text("x"))).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("id must not be null");
         assertThat(rag.index(List.of()).total()).isZero();
+    }
+
+    /** The keyword encoder, for tests that override what it does with an {@link EncodingListener}. */
+    private abstract class KeywordEncoderWithListener implements Encoder {
+        @Override
+        public int dimension() {
+            return encoder.dimension();
+        }
+
+        @Override
+        public Set<Modality> modalities() {
+            return encoder.modalities();
+        }
+
+        @Override
+        public List<float[]> encode(List<? extends Content> contents) {
+            return encoder.encode(contents);
+        }
+
+        @Override
+        public abstract List<float[]> encode(List<? extends Content> contents, EncodingListener listener);
     }
 }

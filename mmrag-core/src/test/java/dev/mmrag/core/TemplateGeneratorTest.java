@@ -69,4 +69,29 @@ class TemplateGeneratorTest {
         assertThatThrownBy(() -> TemplateGenerator.of("h", "{? {id}", "none")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("unclosed optional section");
     }
+
+    @Test
+    void aSectionIsCheckedPastItsFirstPlaceholderThatHasNoValue() {
+        // At construction no placeholder has a value; "{name " must still be found unclosed.
+        assertThatThrownBy(() -> TemplateGenerator.of("Matches:", "[{rank}] {? #{id} {name ?}", "none"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("item template has an unclosed '{' at 18")
+                .hasMessageContaining("[{rank}] {? #{id} {name ?}");
+        assertThatThrownBy(() -> TemplateGenerator.of("h", "{id}{? {brand} {? {price ?}?}", "none"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("item template has an unclosed '{' at 18");
+        assertThatThrownBy(() -> TemplateGenerator.of("h", "{id}", "{? {question}: {count items?}"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("empty template has an unclosed '{' at 15");
+    }
+
+    @Test
+    void nestedSectionsRenderOnlyWhenTheirOwnPlaceholdersHaveValues() {
+        TemplateGenerator generator = TemplateGenerator.of("h", "{id}{? by {brand}{? ({color|colour})?}?}!", "none");
+        Retrieved coloured = new Retrieved("sku-3", 0.5, Map.of("brand", "Acme", "colour", "red"));
+        Retrieved brandOnly = new Retrieved("sku-4", 0.5, Map.of("brand", "Acme"));
+        Retrieved colourOnly = new Retrieved("sku-5", 0.5, Map.of("color", "red"));
+        assertThat(generator.generate(prompt(Query.ofText("x"), List.of(coloured, brandOnly, colourOnly))).text())
+                .isEqualTo("h\nsku-3 by Acme (red)!\nsku-4 by Acme!\nsku-5!");
+    }
 }
