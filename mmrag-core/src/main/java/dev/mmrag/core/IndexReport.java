@@ -11,9 +11,10 @@ import java.util.List;
  * <p>Thread-safety: immutable.
  *
  * @param total how many items were given
- * @param indexed how many were stored
+ * @param indexed how many were stored; an id given more than once is stored each time, the later replacing the
+ *     earlier, so the store may hold fewer items (a warning names each such id)
  * @param failures the items that were not stored, and why; copied
- * @param warnings notes on stored items, each naming its item; copied
+ * @param warnings notes on stored items, each naming its item, such as an id given more than once; copied
  * @param elapsed how long the run took
  */
 public record IndexReport(int total, int indexed, List<ItemFailure> failures, List<String> warnings, Duration elapsed) {

@@ -106,7 +106,7 @@ public final class MultimodalRag {
         IndexingListener progress = listener == null ? IndexingListener.NONE : listener;
         long start = System.nanoTime();
         List<ItemFailure> failures = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(repeatedIds(items));
         int indexed = 0;
         for (int from = 0; from < items.size(); from += batchSize) {
             int to = Math.min(items.size(), from + batchSize);
@@ -120,6 +120,27 @@ public final class MultimodalRag {
             progress.onProgress(to, items.size());
         }
         return new IndexReport(items.size(), indexed, failures, warnings, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * @return a warning for each id that more than one of the items has: each of them is written in turn, so the
+     *     store keeps the last one that is stored
+     */
+    private static List<String> repeatedIds(List<Item> items) {
+        Map<String, List<Integer>> positions = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i) != null) {
+                positions.computeIfAbsent(items.get(i).id(), id -> new ArrayList<>()).add(i);
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        positions.forEach((id, at) -> {
+            if (at.size() > 1) {
+                warnings.add("item '" + id + "' is given " + at.size() + " times (at " + at
+                        + "); each replaces the one before it, so the store keeps the last one stored");
+            }
+        });
+        return warnings;
     }
 
     /** Encodes and stores items[from, to); returns how many were stored. */

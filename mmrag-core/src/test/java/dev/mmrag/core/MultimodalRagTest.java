@@ -226,6 +226,18 @@ class MultimodalRagTest {
     }
 
     @Test
+    void anIdGivenTwiceIsStoredLastWinsAndNamedInAWarning() {
+        Item first = product(CATALOGUE[0]);
+        Item second = product(new String[] {"sku-1", "blue plain shoe", "shoe"});
+        IndexReport report = rag.index(List.of(first, product(CATALOGUE[1]), second));
+        assertThat(report.indexed()).isEqualTo(3);
+        assertThat(store.count()).isEqualTo(2);
+        assertThat(report.warnings()).containsExactly("item 'sku-1' is given 2 times (at [0, 2]); each replaces the "
+                + "one before it, so the store keeps the last one stored");
+        assertThat(store.get("sku-1")).hasValueSatisfying(r -> assertThat(r.metadata()).containsEntry("type", "shoe"));
+    }
+
+    @Test
     void encoderWarningsAreReportedWithTheirItem() {
         Encoder warning = new KeywordEncoderWithListener() {
             @Override
