@@ -1,5 +1,6 @@
 package dev.mmrag.onnx;
 
+import dev.mmrag.api.EncodingException;
 import dev.mmrag.api.ImageContent;
 import dev.mmrag.api.ImageFormat;
 import dev.mmrag.api.InvalidInputException;
@@ -24,10 +25,11 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * this module's dependencies do). A GIF's first frame is placed on its logical screen as Pillow does (see
  * {@link GifCanvas}), and the limit applies to that screen.
  *
- * <p>Every failure is an {@link InvalidInputException} naming the image ({@link ImageContent#describe()}): a
- * missing file, an unknown format, an oversized image, a corrupt or truncated file (a decoder warning, such as
- * libjpeg's "premature end of data", counts as a failure rather than giving a half-grey picture; a WebP file
- * shorter than its RIFF header announces is refused before decoding).
+ * <p>Every failure of the image is an {@link InvalidInputException} naming the image
+ * ({@link ImageContent#describe()}): a missing file, an unknown format, an oversized image, a corrupt or truncated
+ * file (a decoder warning, such as libjpeg's "premature end of data", counts as a failure rather than giving a
+ * half-grey picture; a WebP file shorter than its RIFF header announces is refused before decoding). A valid image
+ * whose pixels do not fit the Java heap is an {@link EncodingException} saying so, with the heap it needs.
  *
  * <p>Decoders: JPEG, PNG, GIF and BMP decode exactly as Pillow does on the test images (JPEG included, the JDK's
  * libjpeg and Pillow's libjpeg-turbo agree there; 16-bit and 5-bit samples become 8 bits as Pillow's do, see
@@ -71,11 +73,14 @@ final class ImageDecoder {
         ImageReader reader = reader(image, format);
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        long pixels = 0;
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             reader.setInput(input, true, true);
             GifCanvas canvas = format == ImageFormat.GIF ? GifCanvas.of(reader) : null;
-            checkSize(image, format, canvas != null ? canvas.width() : reader.getWidth(0),
-                    canvas != null ? canvas.height() : reader.getHeight(0));
+            int width = canvas != null ? canvas.width() : reader.getWidth(0);
+            int height = canvas != null ? canvas.height() : reader.getHeight(0);
+            checkSize(image, format, width, height);
+            pixels = (long) width * height;
             BufferedImage decoded = reader.read(0);
             if (!warnings.isEmpty()) {
                 throw new InvalidInputException(image.describe() + " is a damaged " + format + " image: "
@@ -86,10 +91,51 @@ final class ImageDecoder {
             if (e instanceof InvalidInputException) {
                 throw (InvalidInputException) e;
             }
-            throw new InvalidInputException(image.describe() + " cannot be decoded as " + format + ": " + e.getMessage(), e);
+            if (causedByLackOfMemory(e)) {
+                throw outOfMemory(image, pixels, e);
+            }
+            throw new InvalidInputException(image.describe() + " cannot be decoded as " + format + ": "
+                    + messages(e), e);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(image, pixels, e);
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * The image is valid but its pixels do not fit the heap (ImageIO's readers report that as an exception caused
+     * by an {@code OutOfMemoryError}): an {@link EncodingException}, not a complaint about the image.
+     */
+    private static EncodingException outOfMemory(ImageContent image, long pixels, Throwable e) {
+        return new EncodingException(image.describe() + " (" + megapixels(pixels) + ") does not fit the Java heap "
+                + "while it is decoded (about " + (pixels * 4 >> 20) + " MiB needed, "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB max heap): give the JVM more heap (-Xmx) or lower "
+                + "the pixel limit", e);
+    }
+
+    private static boolean causedByLackOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the messages of an exception and its causes, for decoders whose own message is only a preamble */
+    private static String messages(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            String message = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName()
+                    : t.getMessage().strip();
+            if (text.length() == 0) {
+                text.append(message);
+            } else if (text.indexOf(message) < 0) {
+                text.append(" (").append(message).append(')');
+            }
+        }
+        return text.toString();
     }
 
     /**
