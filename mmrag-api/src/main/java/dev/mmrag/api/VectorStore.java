@@ -13,12 +13,14 @@ import java.util.Set;
  * vectors against them. Behaviour every implementation keeps (tested by {@code VectorStoreContract}):
  * <ul>
  *   <li>upsert replaces the record of an existing id (within one batch, the last record for an id wins);</li>
- *   <li>an invalid record (wrong dimension, non-finite component, a zero vector under cosine) is reported in
- *       the {@link BatchResult} and the rest of the batch is written;</li>
+ *   <li>a record the store cannot take (wrong dimension, a zero vector under cosine, anything else the store
+ *       limits) is reported in the {@link BatchResult} and the rest of the batch is written (a non-finite
+ *       component never gets this far: {@link VectorRecord} refuses it when the record is made);</li>
  *   <li>delete is idempotent: deleting an unknown id is not an error;</li>
  *   <li>search returns hits best first (highest score first; ties in any order), at most {@code topK}, all
  *       matching the filter and the minimum score;</li>
- *   <li>a filter naming a key no item ever written had is rejected (see {@link Filter});</li>
+ *   <li>a filter naming a key no item ever written had is rejected, unless the store knows no key at all (see
+ *       {@link Filter});</li>
  *   <li>a query vector of the wrong dimension or with NaN is rejected with an {@link InvalidInputException};</li>
  *   <li>a write is visible to {@link #get}, {@link #count} and {@link #search} when the write call returns (a
  *       remote store may offer a weaker refresh policy as an option, and says so).</li>
