@@ -193,7 +193,8 @@ public final class HnswVectorStore implements VectorStore {
     /**
      * Saves the store crash-safely: to a temporary file in the same folder, forced to disk, then atomically renamed
      * over {@code path}. A crash at any moment leaves either the old file or the new one. Searches continue while
-     * the file is written; writes wait.
+     * the file is written; writes wait. The new file keeps the POSIX permissions of the file it replaces; a file
+     * that did not exist gets the default permissions of any new file (the umask applies).
      *
      * @param path the file to create or replace; its folder must exist
      * @throws StoreException when the file cannot be written; an existing file at {@code path} is then unchanged

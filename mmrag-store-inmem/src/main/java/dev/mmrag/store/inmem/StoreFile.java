@@ -23,13 +23,18 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
@@ -51,8 +56,10 @@ import java.util.zip.CheckedOutputStream;
  *
  * <p><b>Writing</b> goes to a temporary file in the target's folder, which is forced to disk and then renamed
  * over the target atomically (and the folder is forced too), so a crash at any moment leaves either the old
- * file or the new one. A failed save deletes its temporary file; one killed mid-save leaves it behind
- * ({@code <name>.<random>.tmp}), and it is safe to delete.
+ * file or the new one. The new file keeps the POSIX permissions of the file it replaces; a file that did not
+ * exist gets the default permissions of any new file (the umask applies). A failed save, whatever it failed with,
+ * deletes its temporary file; one killed mid-save leaves it behind ({@code .mmrag-<random>.tmp}), and it is safe
+ * to delete.
  *
  * <p><b>Reading</b> checks the magic, the version, the length and the checksum of the whole file before it
  * parses anything, so a truncated or damaged file is refused without being interpreted. The payload is then
@@ -80,6 +87,11 @@ final class StoreFile {
     private static final int TRAILER_BYTES = Long.BYTES + Integer.BYTES;
     private static final int MAX_DEPTH = 3;
     private static final int MAX_REFERENCES = 16;
+    /** The temporary file of a save is {@code .mmrag-<random>.tmp}, in the target's folder. */
+    private static final String TEMPORARY_PREFIX = ".mmrag-";
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final int MAX_NAME_ATTEMPTS = 10;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Every class a saved index contains; the filter refuses all others. */
     private static final List<Class<?>> ALLOWED_CLASSES = List.of(HnswIndex.class,
@@ -158,7 +170,7 @@ final class StoreFile {
     static void write(Path target, Header header, PayloadWriter payload) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path folder = absolute.getParent();
-        Path temporary = Files.createTempFile(folder, absolute.getFileName() + ".", ".tmp");
+        Path temporary = createTemporaryFile(folder);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 CRC32C crc = new CRC32C();
@@ -175,12 +187,58 @@ final class StoreFile {
                 out.flush();
                 channel.force(true);
             }
+            copyPermissions(absolute, temporary);
             moveAtomically(temporary, absolute);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temporary);
+        } catch (Throwable e) {
+            // Also on an Error (an OutOfMemoryError while the payload is serialised): the file is of no use.
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException | RuntimeException deleteFailure) {
+                e.addSuppressed(deleteFailure);
+            }
             throw e;
         }
         forceFolder(folder);
+    }
+
+    /**
+     * Creates an empty temporary file with a short random name in the folder. It is created like any new file, so
+     * it gets the default permissions of new files (the process's umask applies), not those of
+     * {@link Files#createTempFile}, which are owner-only. The name is short so that a target whose own name is
+     * as long as the file system allows can still be saved; the file is created exclusively, so an existing file
+     * or link of that name is never written through.
+     */
+    private static Path createTemporaryFile(Path folder) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path candidate = folder.resolve(TEMPORARY_PREFIX + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                    + TEMPORARY_SUFFIX);
+            try {
+                Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return candidate;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == MAX_NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives the temporary file the POSIX permissions of the file it is about to replace, so that a save keeps
+     * them; nothing happens when there is no such file or the file system has no POSIX permissions.
+     */
+    private static void copyPermissions(Path target, Path temporary) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+        if (view == null) {
+            return;
+        }
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = view.readAttributes().permissions();
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        Files.setPosixFilePermissions(temporary, permissions);
     }
 
     private static void writeHeader(DataOutputStream out, Header header) throws IOException {

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link HnswVectorStore#save(Path)} and {@link HnswVectorStore#load(Path)}: a round trip keeps everything, a save
- * replaces a file through a temporary one, and every kind of bad file is refused with a {@link StoreException}
+ * replaces a file through a temporary one (also when the file's name is as long as allowed, and even when the save
+ * fails with an {@link Error}, the temporary file is gone afterwards), the file keeps its POSIX permissions or gets
+ * those of any new file, and every kind of bad file is refused with a {@link StoreException}
  * naming the problem: missing, not a store file, another format version, truncated at any length, any bit flipped,
  * and crafted files (correct checksum) that name a class outside the allow-list or contain an array.
  */
@@ -80,6 +83,63 @@ class PersistenceTest {
         store.save(file);
 
         assertThat(HnswVectorStore.load(file).count()).isEqualTo(50);
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("store.hnsw");
+        }
+    }
+
+    @Test
+    void saveWorksForAFileNameOfTheLongestLengthAllowed() throws IOException {
+        Path file = folder.resolve("s".repeat(250) + ".hnsw"); // 255 bytes, the limit of common file systems
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        store.upsert(records(5));
+        store.save(file);
+        store.upsert(records(8));
+        store.save(file);
+
+        assertThat(HnswVectorStore.load(file).count()).isEqualTo(8);
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(file.getFileName().toString());
+        }
+    }
+
+    /** Needs a file system with POSIX permissions, as on Linux and macOS. */
+    @Test
+    void saveKeepsThePermissionsOfTheFileItReplaces() throws IOException {
+        Path file = savedStore();
+        HnswVectorStore store = HnswVectorStore.load(file);
+        for (String permissions : List.of("rw-r--r--", "rw-rw----", "r--------")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+            store.save(file);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo(permissions);
+        }
+    }
+
+    /**
+     * A new file gets what any newly created file gets from the process's umask. Needs a file system with POSIX
+     * permissions; with a umask of 077 this would hold even for a save that made every file rw-------.
+     */
+    @Test
+    void saveGivesANewFileTheDefaultPermissionsOfNewFiles() throws IOException {
+        Path reference = Files.createFile(folder.resolve("created-normally"));
+        Path file = folder.resolve("store.hnsw");
+        HnswVectorStore.builder(DIM, Metric.COSINE).build().save(file);
+
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(reference));
+    }
+
+    @Test
+    void anErrorWhileWritingDeletesTheTemporaryFileAndKeepsTheOldOne() throws IOException {
+        Path file = savedStore();
+        StoreFile.Header header = StoreFile.read(file).header();
+        OutOfMemoryError error = new OutOfMemoryError("thrown by the test while the payload is written");
+
+        assertThatThrownBy(() -> StoreFile.write(file, header, out -> {
+            out.write(new byte[100_000]);
+            throw error;
+        })).isSameAs(error);
+
+        assertThat(HnswVectorStore.load(file).count()).isEqualTo(40);
         try (var files = Files.list(folder)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("store.hnsw");
         }
