@@ -62,7 +62,9 @@ import java.util.zip.CheckedOutputStream;
  * to delete.
  *
  * <p><b>Reading</b> checks the magic, the version, the length and the checksum of the whole file before it
- * parses anything, so a truncated or damaged file is refused without being interpreted. The payload is then
+ * parses anything, so a truncated or damaged file is refused without being interpreted. It opens the file once and
+ * takes the size, the checksum and the contents from that one open file, so a load while another process saves
+ * over the path reads the old file or the new one, whole. The payload is then
  * read by an {@link ObjectInputStream} behind an {@link ObjectInputFilter} that allows exactly the classes a
  * saved index contains (hnswlib's {@code HnswIndex}, the store's distance functions, comparator and item
  * serializers), no arrays, a graph depth of {@value #MAX_DEPTH} and {@value #MAX_REFERENCES} object
@@ -281,20 +283,22 @@ final class StoreFile {
      *     version, truncated, damaged, or names a class outside the allow-list
      */
     static Contents read(Path path) {
-        try {
-            long size = Files.size(path);
-            long payloadLength = verify(path, size);
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
-                in.skipNBytes(MAGIC.length + Integer.BYTES);
-                Header header = readHeader(path, in);
-                long expectedSize = headerLength(header) + payloadLength + TRAILER_BYTES;
-                if (expectedSize != size) {
-                    throw corrupt(path, "its parts add up to " + expectedSize + " bytes but it has " + size);
-                }
-                checkFitsPayload(path, header, payloadLength);
-                return new Contents(header, readIndex(path, header, payloadLength,
-                        new BoundedInputStream(in, payloadLength)));
+        // One open file for the size, the verification and the parsing: a file renamed over the path meanwhile (a
+        // save by another process) is not seen, so the load reads the old file or the new one, never parts of both.
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            long payloadLength = verify(path, channel, size);
+            channel.position(MAGIC.length + Integer.BYTES);
+            DataInputStream in = new DataInputStream(
+                    new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+            Header header = readHeader(path, in);
+            long expectedSize = headerLength(header) + payloadLength + TRAILER_BYTES;
+            if (expectedSize != size) {
+                throw corrupt(path, "its parts add up to " + expectedSize + " bytes but it has " + size);
             }
+            checkFitsPayload(path, header, payloadLength);
+            return new Contents(header, readIndex(path, header, payloadLength,
+                    new BoundedInputStream(in, payloadLength)));
         } catch (NoSuchFileException e) {
             throw new StoreException("store file " + path + " does not exist", e);
         } catch (IOException e) {
@@ -303,54 +307,54 @@ final class StoreFile {
     }
 
     /**
-     * Checks magic, version, length and checksum, reading the file once.
+     * Checks magic, version, length and checksum, reading the file once from its start.
      *
+     * @param channel the file, at position 0; left at an unspecified position
+     * @param size the file's size
      * @return the payload length the trailer declares
      */
-    private static long verify(Path path, long size) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-            int prefix = MAGIC.length + Integer.BYTES;
-            if (size < prefix + TRAILER_BYTES) {
-                throw corrupt(path, "it has " + size + " bytes, fewer than any store file");
-            }
-            readFully(channel, buffer, prefix);
-            byte[] magic = new byte[MAGIC.length];
-            buffer.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new StoreException("file " + path + " is not an mmrag HNSW store file (it does not start with \""
-                        + new String(MAGIC, StandardCharsets.US_ASCII) + "\")");
-            }
-            int version = buffer.getInt();
-            if (version != FORMAT_VERSION) {
-                throw new StoreException("store file " + path + " has format version " + version
-                        + "; this version of mmrag reads format version " + FORMAT_VERSION);
-            }
-            CRC32C crc = new CRC32C();
-            crc.update(magic);
-            crc.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, version));
-            long checked = prefix;
-            long end = size - Integer.BYTES;
-            while (checked < end) {
-                int chunk = (int) Math.min(buffer.capacity(), end - checked);
-                readFully(channel, buffer, chunk);
-                crc.update(buffer);
-                checked += chunk;
-            }
-            readFully(channel, buffer, Integer.BYTES);
-            int stored = buffer.getInt();
-            if (stored != (int) crc.getValue()) {
-                throw corrupt(path, String.format("its checksum is %08x but its content sums to %08x", stored,
-                        (int) crc.getValue()));
-            }
-            channel.position(size - TRAILER_BYTES);
-            readFully(channel, buffer, Long.BYTES);
-            long payloadLength = buffer.getLong();
-            if (payloadLength < 0 || payloadLength > size) {
-                throw corrupt(path, "it declares a payload of " + payloadLength + " bytes in a file of " + size);
-            }
-            return payloadLength;
+    private static long verify(Path path, FileChannel channel, long size) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        int prefix = MAGIC.length + Integer.BYTES;
+        if (size < prefix + TRAILER_BYTES) {
+            throw corrupt(path, "it has " + size + " bytes, fewer than any store file");
         }
+        readFully(channel, buffer, prefix);
+        byte[] magic = new byte[MAGIC.length];
+        buffer.get(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new StoreException("file " + path + " is not an mmrag HNSW store file (it does not start with \""
+                    + new String(MAGIC, StandardCharsets.US_ASCII) + "\")");
+        }
+        int version = buffer.getInt();
+        if (version != FORMAT_VERSION) {
+            throw new StoreException("store file " + path + " has format version " + version
+                    + "; this version of mmrag reads format version " + FORMAT_VERSION);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(magic);
+        crc.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, version));
+        long checked = prefix;
+        long end = size - Integer.BYTES;
+        while (checked < end) {
+            int chunk = (int) Math.min(buffer.capacity(), end - checked);
+            readFully(channel, buffer, chunk);
+            crc.update(buffer);
+            checked += chunk;
+        }
+        readFully(channel, buffer, Integer.BYTES);
+        int stored = buffer.getInt();
+        if (stored != (int) crc.getValue()) {
+            throw corrupt(path, String.format("its checksum is %08x but its content sums to %08x", stored,
+                    (int) crc.getValue()));
+        }
+        channel.position(size - TRAILER_BYTES);
+        readFully(channel, buffer, Long.BYTES);
+        long payloadLength = buffer.getLong();
+        if (payloadLength < 0 || payloadLength > size) {
+            throw corrupt(path, "it declares a payload of " + payloadLength + " bytes in a file of " + size);
+        }
+        return payloadLength;
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, int length) throws IOException {

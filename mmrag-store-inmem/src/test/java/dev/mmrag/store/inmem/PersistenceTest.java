@@ -20,6 +20,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +148,57 @@ class PersistenceTest {
         try (var files = Files.list(folder)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("store.hnsw");
         }
+    }
+
+    /**
+     * One thread saves two stores of different sizes over the same file in turn, as another process replacing the
+     * file would, while this thread loads it for two seconds (and until it has seen both): every load sees a whole
+     * file, the old or the new one.
+     */
+    @Test
+    void loadsWhileTheFileIsReplacedSeeTheOldFileOrTheNewOne() throws Exception {
+        Path file = folder.resolve("shared.hnsw");
+        List<HnswVectorStore> stores = new ArrayList<>();
+        for (int count : new int[] {10, 300}) {
+            HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+            store.upsert(records(count)).throwIfFailed();
+            stores.add(store);
+        }
+        stores.get(0).save(file);
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicInteger saves = new AtomicInteger();
+        ConcurrentLinkedQueue<Throwable> saveErrors = new ConcurrentLinkedQueue<>();
+        Thread saver = new Thread(() -> {
+            try {
+                while (loading.get()) {
+                    stores.get(saves.get() % 2).save(file);
+                    saves.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                saveErrors.add(e);
+            }
+        });
+        Map<Long, Integer> loadedCounts = new TreeMap<>();
+        List<RuntimeException> loadErrors = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        saver.start();
+        try {
+            while (saver.isAlive() && (System.nanoTime() < end || loadedCounts.size() < 2)) {
+                try {
+                    loadedCounts.merge(HnswVectorStore.load(file).count(), 1, Integer::sum);
+                } catch (RuntimeException e) {
+                    loadErrors.add(e);
+                }
+            }
+        } finally {
+            loading.set(false);
+            saver.join();
+        }
+
+        assertThat(saveErrors).isEmpty();
+        assertThat(loadErrors).as("loads that failed, of %d", loadErrors.size() + loadedCounts.values().stream()
+                .mapToInt(Integer::intValue).sum()).isEmpty();
+        assertThat(loadedCounts).as("loads per item count, during %d saves", saves.get()).containsOnlyKeys(10L, 300L);
     }
 
     @Test
