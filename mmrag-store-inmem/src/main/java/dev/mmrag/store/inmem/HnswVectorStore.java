@@ -102,6 +102,12 @@ public final class HnswVectorStore implements VectorStore {
     public static final double DEFAULT_EXACT_SCAN_FRACTION = 0.0625;
     /** The largest dimension a store can have. */
     public static final int MAX_DIMENSION = ItemCodec.MAX_DIMENSION;
+    /** The most metadata entries a stored item can have (what a saved file can hold). */
+    public static final int MAX_METADATA_ENTRIES = ItemCodec.MAX_METADATA_ENTRIES;
+    /** The most elements a metadata list of a stored item can have (what a saved file can hold). */
+    public static final int MAX_LIST_ELEMENTS = ItemCodec.MAX_LIST_ELEMENTS;
+    /** The longest metadata string a stored item can have, in UTF-8 bytes (what a saved file can hold). */
+    public static final int MAX_STRING_BYTES = ItemCodec.MAX_STRING_BYTES;
 
     /** The largest m a store can have. */
     static final int MAX_M = 512;
@@ -268,14 +274,30 @@ public final class HnswVectorStore implements VectorStore {
         return VectorKernel.INSTANCE.name();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Besides the checks of {@link Vectors#checkRecords}, a record is refused, as a failure of its own, when its
+     * metadata is more than a saved file can hold: more than {@value #MAX_METADATA_ENTRIES} entries, a list of
+     * more than {@value #MAX_LIST_ELEMENTS} elements, or a string of more than {@value #MAX_STRING_BYTES} UTF-8
+     * bytes; the failure names the item, the key and the limit.
+     */
     @Override
     public BatchResult upsert(List<VectorRecord> records) {
         List<ItemFailure> failures = new ArrayList<>();
-        List<Integer> positions = Vectors.checkRecords(records, dimension, metric, failures);
-        List<HnswItem> valid = new ArrayList<>(positions.size());
-        for (int position : positions) {
+        List<Integer> checked = Vectors.checkRecords(records, dimension, metric, failures);
+        List<HnswItem> valid = new ArrayList<>(checked.size());
+        List<Integer> positions = new ArrayList<>(checked.size());
+        for (int position : checked) {
             VectorRecord record = records.get(position);
+            try {
+                ItemCodec.checkMetadataLimits(record.id(), record.metadata());
+            } catch (InvalidInputException e) {
+                failures.add(ItemFailure.of(record.id(), position, e));
+                continue;
+            }
             valid.add(new HnswItem(record.id(), record.vector(), record.metadata()));
+            positions.add(position);
         }
         writeLock.lock();
         try {

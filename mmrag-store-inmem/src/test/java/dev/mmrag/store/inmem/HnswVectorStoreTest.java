@@ -3,7 +3,9 @@ package dev.mmrag.store.inmem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mmrag.api.BatchResult;
 import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.ItemFailure;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.SearchHit;
 import dev.mmrag.api.SearchRequest;
@@ -11,6 +13,8 @@ import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
 import dev.mmrag.test.VectorStoreContract;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,43 @@ class HnswVectorStoreTest extends VectorStoreContract {
         assertThat(hits.get(0).metadata()).containsEntry("replaced", true);
         assertThat(store.search(SearchRequest.of(vector(8), 300))).extracting(SearchHit::id)
                 .doesNotContain("id-8").hasSize(299);
+    }
+
+    /**
+     * A file holds at most 2^20 metadata entries and list elements, and strings of 64 MiB; an item beyond that would
+     * make a save succeed with a file that cannot be loaded, so upsert refuses it. The string here has fewer chars
+     * than the limit but more UTF-8 bytes.
+     */
+    @Test
+    void upsertRefusesMetadataASavedFileCouldNotHoldAndTheStoreStillSavesAndLoads(@TempDir Path folder) {
+        Map<String, Object> manyEntries = new HashMap<>();
+        for (int i = 0; i <= HnswVectorStore.MAX_METADATA_ENTRIES; i++) {
+            manyEntries.put("k" + i, true);
+        }
+        String longString = "\u00e9".repeat(HnswVectorStore.MAX_STRING_BYTES / 2 + 1);
+        List<VectorRecord> batch = List.of(
+                new VectorRecord("fits", vector(1), Map.of("tags", List.of("a", "b"))),
+                new VectorRecord("long-list", vector(2),
+                        Map.of("tags", Collections.nCopies(HnswVectorStore.MAX_LIST_ELEMENTS + 1, 7L))),
+                new VectorRecord("many-entries", vector(3), manyEntries),
+                new VectorRecord("long-string", vector(4), Map.of("text", longString)),
+                new VectorRecord("fits-too", vector(5), Map.of("tags", List.of(longString.substring(0, 1000)))));
+
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        BatchResult result = store.upsert(batch);
+
+        assertThat(result.failures()).extracting(ItemFailure::index).containsExactly(1, 2, 3);
+        assertThat(result.failures().get(0).message()).contains("key 'tags'", "item 'long-list'",
+                "list of " + (HnswVectorStore.MAX_LIST_ELEMENTS + 1) + " elements", "limit is 1048576");
+        assertThat(result.failures().get(1).message()).contains("item 'many-entries'",
+                (HnswVectorStore.MAX_METADATA_ENTRIES + 1) + " metadata entries", "limit is 1048576");
+        assertThat(result.failures().get(2).message()).contains("key 'text'", "item 'long-string'",
+                "string of " + (HnswVectorStore.MAX_STRING_BYTES + 2) + " UTF-8 bytes", "limit is 67108864");
+        assertThat(result.failures()).allSatisfy(f -> assertThat(f.cause()).isInstanceOf(InvalidInputException.class));
+        Path file = folder.resolve("store.hnsw");
+        store.save(file);
+        assertThat(HnswVectorStore.load(file).get("fits-too")).isEqualTo(store.get("fits-too")).isPresent();
+        assertThat(store.count()).isEqualTo(2);
     }
 
     @Test

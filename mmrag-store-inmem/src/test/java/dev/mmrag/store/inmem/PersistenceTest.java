@@ -12,12 +12,14 @@ import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.test.TestVectors;
 import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -199,6 +201,31 @@ class PersistenceTest {
         assertThat(loadErrors).as("loads that failed, of %d", loadErrors.size() + loadedCounts.values().stream()
                 .mapToInt(Integer::intValue).sum()).isEmpty();
         assertThat(loadedCounts).as("loads per item count, during %d saves", saves.get()).containsOnlyKeys(10L, 300L);
+    }
+
+    /**
+     * The writer checks the reader's limits too, so that no path into the graph (upsert refuses such items) can
+     * make a save replace a good file with one that cannot be loaded: the item is written the way hnswlib writes
+     * every item of a saved index.
+     */
+    @Test
+    void writingAnItemBeyondTheReadersLimitsFailsAndKeepsTheOldFile() throws IOException {
+        Path file = savedStore();
+        StoreFile.Header header = StoreFile.read(file).header();
+        HnswItem tooLong = new HnswItem("too-long", vector(1),
+                Map.of("tags", Collections.nCopies(HnswVectorStore.MAX_LIST_ELEMENTS + 1, 7L)));
+
+        assertThatThrownBy(() -> StoreFile.write(file, header, out -> {
+            ObjectOutputStream objects = new ObjectOutputStream(out);
+            new ItemCodec.ItemSerializer().write(tooLong, objects);
+            objects.flush();
+        })).isInstanceOf(InvalidObjectException.class).hasMessageContaining("item 'too-long' cannot be saved")
+                .hasMessageContaining("key 'tags'").hasMessageContaining("limit is 1048576");
+
+        assertThat(HnswVectorStore.load(file).count()).isEqualTo(40);
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("store.hnsw");
+        }
     }
 
     @Test
