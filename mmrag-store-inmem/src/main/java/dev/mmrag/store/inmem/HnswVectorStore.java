@@ -155,18 +155,45 @@ public final class HnswVectorStore implements VectorStore {
     }
 
     /**
+     * A builder with the parameters of a file's header, checked as the builder checks any.
+     *
+     * @param header the header
+     * @return the builder (its initial capacity is the header's capacity)
+     * @throws InvalidInputException naming the first parameter out of range
+     */
+    static Builder builder(StoreFile.Header header) {
+        return new Builder(header.dimension(), header.metric()).m(header.m()).efConstruction(header.efConstruction())
+                .ef(header.ef()).initialCapacity(header.capacity());
+    }
+
+    /**
      * Loads a store saved with {@link #save(Path)}. The file is verified before it is parsed (see {@link StoreFile}).
      *
      * @param path the file
      * @return the store, with the parameters it was saved with (the exact-scan fraction is not saved; the loaded
      *     store has the default)
-     * @throws StoreException naming the problem when the file is missing, of another format or version, truncated,
-     *     damaged, or names a class outside the allow-list
+     * @throws StoreException naming the file and the problem when the file is missing, of another format or version,
+     *     truncated, damaged, names a class outside the allow-list, or holds parameters out of range or a graph
+     *     whose parts do not agree; loading throws no other exception for any file content
      */
     public static HnswVectorStore load(Path path) {
         if (path == null) {
             throw new InvalidInputException("path must not be null");
         }
+        try {
+            return read(path);
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // hnswlib does not check that the parts of a graph it reads agree (an id map naming a node that is not
+            // there fails with an IndexOutOfBoundsException when the items are listed): the file is at fault.
+            throw new StoreException("store file " + path + " is inconsistent: its graph could not be loaded: " + e,
+                    e);
+        }
+    }
+
+    /** The store a file holds, after checking that the graph agrees with the header and with itself. */
+    private static HnswVectorStore read(Path path) {
         StoreFile.Contents contents = StoreFile.read(path);
         StoreFile.Header header = contents.header();
         HnswIndex<String, HnswItem, HnswItem, Float> index = contents.index();
@@ -178,13 +205,15 @@ public final class HnswVectorStore implements VectorStore {
                     + index.getDistanceFunction().getClass().getSimpleName() + ") does not match its header "
                     + header);
         }
-        Builder builder = new Builder(header.dimension(), header.metric()).m(header.m())
-                .efConstruction(header.efConstruction()).ef(header.ef());
-        HnswVectorStore store = new HnswVectorStore(builder, index, header.slotsUsed());
+        HnswVectorStore store = new HnswVectorStore(builder(header), index, header.slotsUsed());
         for (HnswItem item : index.items()) {
             if (item.dimensions() != header.dimension()) {
                 throw new StoreException("store file " + path + " is inconsistent: item '" + item.id()
                         + "' has dimension " + item.dimensions() + ", expected " + header.dimension());
+            }
+            if (index.get(item.id()).orElse(null) != item) {
+                throw new StoreException("store file " + path + " is inconsistent: its graph's id map does not "
+                        + "lead to the node of item '" + item.id() + "'");
             }
             store.items.put(item.id(), item);
             store.metadataKeys.addAll(item.metadata().keySet());

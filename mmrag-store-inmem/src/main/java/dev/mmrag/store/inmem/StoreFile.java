@@ -1,6 +1,7 @@
 package dev.mmrag.store.inmem;
 
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.StoreException;
 import java.io.BufferedInputStream;
@@ -374,11 +375,18 @@ final class StoreFile {
                 .orElseThrow(() -> corrupt(path, "it names an unknown metric '" + metricName + "'"));
         Header header = new Header(dimension, metric, in.readInt(), in.readInt(), in.readInt(), in.readInt(),
                 in.readLong(), in.readLong());
-        if (header.dimension() < 1 || header.dimension() > ItemCodec.MAX_DIMENSION || header.m() < 2
-                || header.m() > HnswVectorStore.MAX_M || header.efConstruction() < 1 || header.ef() < 1
-                || header.capacity() < 1 || header.slotsUsed() < 0 || header.slotsUsed() > header.capacity()
-                || header.count() < 0 || header.count() > header.slotsUsed()) {
-            throw corrupt(path, "its parameters are out of range: " + header);
+        try {
+            HnswVectorStore.builder(header);
+        } catch (InvalidInputException e) {
+            throw corrupt(path, "its parameters are out of range: " + e.getMessage() + " (" + header + ")");
+        }
+        if (header.slotsUsed() < 0 || header.slotsUsed() > header.capacity()) {
+            throw corrupt(path, "its parameters are out of range: graph slots used is " + header.slotsUsed()
+                    + "; expected 0 to the capacity " + header.capacity() + " (" + header + ")");
+        }
+        if (header.count() < 0 || header.count() > header.slotsUsed()) {
+            throw corrupt(path, "its parameters are out of range: item count is " + header.count()
+                    + "; expected 0 to the graph slots used " + header.slotsUsed() + " (" + header + ")");
         }
         return header;
     }
