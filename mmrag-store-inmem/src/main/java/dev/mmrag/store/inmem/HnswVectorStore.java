@@ -59,6 +59,13 @@ import java.util.function.Predicate;
  * using the Java Vector API when the JVM has {@code jdk.incubator.vector} and plain loops otherwise; the
  * results are the same either way, only the speed differs.
  *
+ * <p><b>Vector size.</b> The graph's distances are computed in float, which overflows above about 3.4e38; a
+ * distance that overflowed would rank arbitrarily. So a vector whose Euclidean norm is above
+ * {@value #MAX_VECTOR_NORM} is refused with an {@link InvalidInputException} naming the item (or the query) and the
+ * norm: by {@link #upsert(List)} as a failure of that record, by {@link #search(SearchRequest)} for the query, and by
+ * {@link #load(Path)} as a damaged file. Within the limit no distance overflows (see {@link ItemDistances}). The
+ * check is one pass over a vector when it is stored or searched with, nothing per distance.
+ *
  * <p><b>Search</b> walks the graph with a width of {@code max(ef, topK)} and keeps the items that match the
  * request's filter. When fewer than {@code max(ef, topK)} of the items found match, it estimates the share of
  * matching items from what it found and searches again, wider, so that about {@code max(ef, topK)} matching items
@@ -102,6 +109,8 @@ public final class HnswVectorStore implements VectorStore {
     public static final double DEFAULT_EXACT_SCAN_FRACTION = 0.0625;
     /** The largest dimension a store can have. */
     public static final int MAX_DIMENSION = ItemCodec.MAX_DIMENSION;
+    /** The largest Euclidean norm of a stored or query vector: above it, float distances could overflow. */
+    public static final double MAX_VECTOR_NORM = ItemDistances.MAX_NORM;
     /** The most metadata entries a stored item can have (what a saved file can hold). */
     public static final int MAX_METADATA_ENTRIES = ItemCodec.MAX_METADATA_ENTRIES;
     /** The most elements a metadata list of a stored item can have (what a saved file can hold). */
@@ -307,9 +316,10 @@ public final class HnswVectorStore implements VectorStore {
      * {@inheritDoc}
      *
      * <p>Besides the checks of {@link Vectors#checkRecords}, a record is refused, as a failure of its own, when its
-     * metadata is more than a saved file can hold: more than {@value #MAX_METADATA_ENTRIES} entries, a list of
-     * more than {@value #MAX_LIST_ELEMENTS} elements, or a string of more than {@value #MAX_STRING_BYTES} UTF-8
-     * bytes; the failure names the item, the key and the limit.
+     * vector's Euclidean norm is above {@value #MAX_VECTOR_NORM} (see the class comment), or its metadata is more
+     * than a saved file can hold: more than {@value #MAX_METADATA_ENTRIES} entries, a list of more than
+     * {@value #MAX_LIST_ELEMENTS} elements, or a string of more than {@value #MAX_STRING_BYTES} UTF-8 bytes; the
+     * failure names the item and the norm, or the key and the limit.
      */
     @Override
     public BatchResult upsert(List<VectorRecord> records) {
@@ -321,12 +331,11 @@ public final class HnswVectorStore implements VectorStore {
             VectorRecord record = records.get(position);
             try {
                 ItemCodec.checkMetadataLimits(record.id(), record.metadata());
+                valid.add(new HnswItem(record.id(), record.vector(), record.metadata()));
+                positions.add(position);
             } catch (InvalidInputException e) {
                 failures.add(ItemFailure.of(record.id(), position, e));
-                continue;
             }
-            valid.add(new HnswItem(record.id(), record.vector(), record.metadata()));
-            positions.add(position);
         }
         writeLock.lock();
         try {
@@ -420,6 +429,12 @@ public final class HnswVectorStore implements VectorStore {
         return Set.copyOf(metadataKeys);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws InvalidInputException also when the query vector's Euclidean norm is above {@value #MAX_VECTOR_NORM}
+     *     (see the class comment)
+     */
     @Override
     public List<SearchHit> search(SearchRequest request) {
         if (request == null) {

@@ -19,8 +19,8 @@ import java.util.Map;
  * so a saved index holds no Java-serialized item. hnswlib calls these for every node when it saves or loads.
  *
  * <p>Reading checks what it reads: every length against a limit before anything is allocated, ids with
- * {@link Ids#check(String)}, vector components for finiteness, metadata with {@link Metadata#copyOf(Map)}; a
- * violation is an {@link InvalidObjectException} naming it.
+ * {@link Ids#check(String)}, vector components for finiteness and the vector's norm (as {@link HnswItem} checks
+ * it), metadata with {@link Metadata#copyOf(Map)}; a violation is an {@link InvalidObjectException} naming it.
  *
  * <p>The limits on metadata ({@value #MAX_METADATA_ENTRIES} entries, {@value #MAX_LIST_ELEMENTS} list elements,
  * {@value #MAX_STRING_BYTES} UTF-8 bytes a string) are checked by {@link #checkMetadataLimits}, which the store's
@@ -108,10 +108,16 @@ final class ItemCodec {
                 String key = readString(in);
                 raw.put(key, readValue(in, true));
             }
+            Map<String, Object> metadata;
             try {
-                return new HnswItem(id, values, Metadata.copyOf(raw));
+                metadata = Metadata.copyOf(raw);
             } catch (InvalidInputException e) {
                 throw invalid("item '" + id + "' has invalid metadata: " + e.getMessage(), e);
+            }
+            try {
+                return new HnswItem(id, values, metadata);
+            } catch (InvalidInputException e) {
+                throw invalid(e.getMessage(), e);
             }
         }
     }

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and a consistent file too large for the heap fails with a {@link StoreException} naming the file, not an
  * {@link OutOfMemoryError}. These loads run in a child JVM with a 32 MiB heap ({@link ChildStoreMain} {@code load}),
  * where each crafted file, were it read as it claims, would need from 64 MiB to gigabytes. Files whose header
- * parameters are out of range, or whose graph's id map disagrees with its nodes, are small and loaded here: they too
- * fail with a {@link StoreException} naming the file, never another exception.
+ * parameters are out of range, whose graph's id map disagrees with its nodes, or that hold a vector a store would
+ * refuse, are small and loaded here: they too fail with a {@link StoreException} naming the file, never another
+ * exception.
  *
  * <p>The checksum guards against damage, not against an attacker, who recomputes it: these files are written with
  * {@link StoreFile#write(Path, StoreFile.Header, StoreFile.PayloadWriter)}, so their checksums are right. Each
@@ -197,6 +198,23 @@ class CraftedFileTest {
         assertThatThrownBy(() -> HnswVectorStore.load(crossedNodes)).isInstanceOf(StoreException.class)
                 .hasMessage("store file " + crossedNodes + " is inconsistent: its graph's id map does not lead to the "
                         + "node of item 'a'");
+    }
+
+    /** A file holds only vectors a store accepts: one whose norm is above the limit is refused, naming it. */
+    @Test
+    void aVectorAboveTheNormLimitIsRefused() throws IOException {
+        Path original = saved("one-item", 1);
+        byte[] bytes = payload(original).bytes();
+        byte[] vector = ByteBuffer.allocate(4 * Integer.BYTES).putInt(DIMENSION).putFloat(1).putFloat(2).putFloat(3)
+                .array();
+        int first = findOnce(bytes, vector, "the vector of 'a'") + Integer.BYTES;
+        ByteBuffer.wrap(bytes).putFloat(first, 1e30f);
+        Path file = write("huge-vector", StoreFile.read(original).header(), bytes);
+
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("store file " + file + " is damaged")
+                .hasMessageContaining("vector of item 'a' has a Euclidean norm of 1.00000e+30, above the limit of "
+                        + "1.00000e+18");
     }
 
     private Path saved(String name, int items) {

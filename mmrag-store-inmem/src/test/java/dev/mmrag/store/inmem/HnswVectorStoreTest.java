@@ -2,6 +2,7 @@ package dev.mmrag.store.inmem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.mmrag.api.BatchResult;
 import dev.mmrag.api.InvalidInputException;
@@ -11,14 +12,18 @@ import dev.mmrag.api.SearchHit;
 import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
+import dev.mmrag.api.Vectors;
 import dev.mmrag.test.VectorStoreContract;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link HnswVectorStore} with its default parameters against the shared {@link VectorStoreContract}, plus the
@@ -121,6 +126,50 @@ class HnswVectorStoreTest extends VectorStoreContract {
         store.save(file);
         assertThat(HnswVectorStore.load(file).get("fits-too")).isEqualTo(store.get("fits-too")).isPresent();
         assertThat(store.count()).isEqualTo(2);
+    }
+
+    /**
+     * Float distances overflow for vectors of large norm: random vectors scaled by 1e20 ranked another item above the
+     * query's own under cosine. A vector above the limit is refused, naming the item and its norm, in an upsert and
+     * as a query; vectors just within it rank as the double-precision reference scores say, under every metric.
+     */
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void vectorsWhoseFloatDistancesCouldOverflowAreRefusedAndThoseWithinTheLimitRankCorrectly(Metric metric) {
+        List<VectorRecord> records = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            records.add(VectorRecord.of("id-" + i, withNorm(vector(i), 0.999 * HnswVectorStore.MAX_VECTOR_NORM)));
+        }
+        float[] tooLong = withNorm(vector(7), 1.5 * HnswVectorStore.MAX_VECTOR_NORM);
+        List<VectorRecord> batch = new ArrayList<>(records);
+        batch.add(VectorRecord.of("too-long", tooLong));
+        HnswVectorStore store = HnswVectorStore.builder(DIM, metric).build();
+
+        BatchResult result = store.upsert(batch);
+
+        assertThat(result.failures()).singleElement().satisfies(failure -> {
+            assertThat(failure.index()).isEqualTo(200);
+            assertThat(failure.message()).startsWith("vector of item 'too-long' has a Euclidean norm of 1.50000e+18, "
+                    + "above the limit of 1.00000e+18");
+        });
+        assertThatThrownBy(() -> store.search(SearchRequest.of(tooLong, 1))).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("query vector has a Euclidean norm of 1.50000e+18");
+        for (VectorRecord queryRecord : records.subList(0, 50)) {
+            float[] query = queryRecord.vector();
+            double best = records.stream().mapToDouble(r -> metric.score(query, r.vector())).max().orElseThrow();
+            SearchHit top = store.search(SearchRequest.of(query, 1)).get(0);
+            assertThat(top.score()).as("best score for %s", queryRecord.id())
+                    .isCloseTo(best, within(1e-6 * Math.max(1, Math.abs(best))));
+        }
+    }
+
+    private static float[] withNorm(float[] vector, double norm) {
+        double scale = norm / Vectors.norm(vector);
+        float[] scaled = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            scaled[i] = (float) (vector[i] * scale);
+        }
+        return scaled;
     }
 
     @Test
