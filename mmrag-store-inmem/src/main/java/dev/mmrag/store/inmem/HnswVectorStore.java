@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
@@ -70,12 +71,13 @@ import java.util.function.Predicate;
  * request's filter. When fewer than {@code max(ef, topK)} of the items found match, it estimates the share of
  * matching items from what it found and searches again, wider, so that about {@code max(ef, topK)} matching items
  * are found (a filtered query thus has the same recall as an unfiltered one). When the width that needs
- * exceeds the {@linkplain Builder#exactScanFraction(double) exact-scan fraction} of the stored items (default
- * {@value #DEFAULT_EXACT_SCAN_FRACTION}, 1/16), or nothing found matches, or a walk as wide
- * as the store still found too few, it instead compares the query with
- * every stored item that matches the filter: exact, and for a selective filter cheaper than a graph walk that
- * would visit most of the graph anyway (a search of width {@code w} computes some 10 to 20 times {@code w}
- * distances). For the same reason a store of at most {@code 16 * max(ef, topK)} items is always scanned.
+ * reaches the {@linkplain Builder#exactScanFraction(double) exact-scan fraction} of the stored items (default
+ * {@value #DEFAULT_EXACT_SCAN_FRACTION}, 1/16), or nothing found matches, or a walk found fewer items than its
+ * width (a graph whose reachable part is smaller), it instead compares the query with every stored item that
+ * matches the filter: exact, and for a selective filter cheaper than a graph walk that would visit most of the
+ * graph anyway (a search of width {@code w} computes some 10 to 20 times {@code w} distances). For the same reason
+ * a store of at most {@code max(ef, topK) / exactScanFraction} items, {@code 16 * max(ef, topK)} by default, is
+ * always scanned.
  *
  * <p><b>Updates and deletes.</b> An upsert of an existing id replaces the record; a delete frees the id for reuse.
  * An upsert that leaves the vector unchanged (new metadata, or a re-sync of the same record) updates the item's
@@ -136,6 +138,9 @@ public final class HnswVectorStore implements VectorStore {
     /** Read-held by every graph search, write-held while the graph grows its capacity. */
     private final ReentrantReadWriteLock layoutLock = new ReentrantReadWriteLock();
     private volatile int ef;
+    /** Graph walks (a widened search makes several) and exact scans made by searches, for tests to tell them apart. */
+    private final LongAdder graphWalks = new LongAdder();
+    private final LongAdder exactScans = new LongAdder();
     /**
      * The graph nodes created so far, tombstones included (an upper bound: an add that fails is counted too);
      * guarded by writeLock.
@@ -307,6 +312,16 @@ public final class HnswVectorStore implements VectorStore {
         }
     }
 
+    /** @return how many graph walks searches have made since the store was built or loaded */
+    long graphWalks() {
+        return graphWalks.sum();
+    }
+
+    /** @return how many searches have been answered by an exact scan since the store was built or loaded */
+    long exactScans() {
+        return exactScans.sum();
+    }
+
     /** @return the name of the distance kernel in use, "scalar" or "simd-&lt;bits&gt;" */
     public static String kernelName() {
         return VectorKernel.INSTANCE.name();
@@ -463,14 +478,15 @@ public final class HnswVectorStore implements VectorStore {
     /**
      * The topK stored items nearest to the query among those {@code wanted} accepts, closest first: from the graph,
      * widening the walk until {@code max(ef, topK)} wanted items are found, or from an exact scan (see the class
-     * comment for when; also when the walk covered the whole graph and still found too few).
+     * comment for when).
      */
     private List<HnswItem> nearest(HnswItem query, int topK, Predicate<HnswItem> wanted) {
         int target = Math.max(ef, topK);
         int live = items.size();
         int width = target;
         while (true) {
-            if (width > exactScanFraction * live) {
+            if (width >= exactScanFraction * live) {
+                // Also when the width reaches the whole store (the fraction is at most 1): a scan is exact and cheaper.
                 return exactScan(query, topK, wanted);
             }
             List<SearchResult<HnswItem, Float>> found = walkGraph(query, width);
@@ -485,7 +501,7 @@ public final class HnswVectorStore implements VectorStore {
             if (matches.size() >= target) {
                 return matches.subList(0, topK);
             }
-            if (matches.isEmpty() || found.size() < width || width >= live) {
+            if (matches.isEmpty() || found.size() < width) {
                 // Nothing to estimate the filter's share from, or the walk already reached all it could.
                 return exactScan(query, topK, wanted);
             }
@@ -496,6 +512,7 @@ public final class HnswVectorStore implements VectorStore {
     }
 
     private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
+        graphWalks.increment();
         layoutLock.readLock().lock();
         try {
             return index.findNearest(query, width);
@@ -505,6 +522,7 @@ public final class HnswVectorStore implements VectorStore {
     }
 
     private List<HnswItem> exactScan(HnswItem query, int topK, Predicate<HnswItem> wanted) {
+        exactScans.increment();
         Comparator<Candidate> farthestFirst = Comparator.comparingDouble(Candidate::distance).reversed();
         PriorityQueue<Candidate> best = new PriorityQueue<>(topK + 1, farthestFirst);
         for (HnswItem item : items.values()) {
@@ -628,9 +646,11 @@ public final class HnswVectorStore implements VectorStore {
 
         /**
          * @param exactScanFraction a search scans the matching items exactly, instead of walking the graph, when
-         *     the walk would need a width above this share of the stored items; 0 to 1 (default
-         *     {@value HnswVectorStore#DEFAULT_EXACT_SCAN_FRACTION}); 0 makes every search scan, 1 makes searches
-         *     walk the graph unless nothing found matches the filter
+         *     the walk would need a width of this share of the stored items or more; 0 to 1 (default
+         *     {@value HnswVectorStore#DEFAULT_EXACT_SCAN_FRACTION}, so a store of at most {@code 16 * max(ef, topK)}
+         *     items is always scanned); 0 makes every search scan; 1 makes a search walk the graph unless the store
+         *     holds at most {@code max(ef, topK)} items, the first walk finds nothing that matches the filter, or
+         *     widening the walk for the filter would take it over the whole store
          * @return this builder
          */
         public Builder exactScanFraction(double exactScanFraction) {

@@ -27,11 +27,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link HnswVectorStore} with its default parameters against the shared {@link VectorStoreContract}, plus the
- * store's own API: builder validation, the run-time search width, capacity growth, tombstones, and re-upserts of
- * unchanged vectors, which update their graph nodes in place.
+ * store's own API: builder validation, the run-time search width, the store size up to which searches scan, capacity
+ * growth, tombstones, re-upserts of unchanged vectors, which update their graph nodes in place, and the records it
+ * refuses beyond the contract's (metadata a saved file cannot hold, vectors whose float distances could overflow).
  *
  * <p>The contract's data sets are small, so with the defaults most searches here scan exactly;
- * {@link HnswGraphWalkContractTest} runs the same contract with every search walking the graph.
+ * {@link HnswGraphWalkContractTest} runs the same contract with the searches of its larger stores walking the graph.
  */
 class HnswVectorStoreTest extends VectorStoreContract {
 
@@ -126,6 +127,26 @@ class HnswVectorStoreTest extends VectorStoreContract {
         store.save(file);
         assertThat(HnswVectorStore.load(file).get("fits-too")).isEqualTo(store.get("fits-too")).isPresent();
         assertThat(store.count()).isEqualTo(2);
+    }
+
+    /**
+     * As documented, a store of at most 16 times the search width {@code max(ef, topK)} is scanned exactly by
+     * default; one item more and the search walks the graph.
+     */
+    @Test
+    void aStoreOfAtMost16TimesTheSearchWidthIsScannedAndALargerOneWalked() {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).ef(4).build();
+        store.upsert(records(64)).throwIfFailed();
+        store.search(SearchRequest.of(vector(1_000), 3));
+        assertThat(store.exactScans()).as("scans of 64 items with width 4").isEqualTo(1);
+        assertThat(store.graphWalks()).isZero();
+
+        store.upsert(records(65)).throwIfFailed();
+        store.search(SearchRequest.of(vector(1_001), 3));
+        assertThat(store.graphWalks()).as("walks of 65 items with width 4").isEqualTo(1);
+        store.search(SearchRequest.of(vector(1_002), 5));
+        assertThat(store.exactScans()).as("scans, the second of 65 items with width 5").isEqualTo(2);
+        assertThat(store.graphWalks()).isEqualTo(1);
     }
 
     /**
