@@ -27,8 +27,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link HnswVectorStore#save(Path)} and {@link HnswVectorStore#load(Path)}: a round trip keeps everything, a save
@@ -80,9 +83,11 @@ class PersistenceTest {
         assertThat(loaded.count()).isEqualTo(2_000);
     }
 
-    @Test
-    void saveReplacesTheFileAndLeavesNoTemporaryFile() throws IOException {
-        Path file = folder.resolve("store.hnsw");
+    /** Also for a name of 255 bytes, the longest that common file systems allow. */
+    @ParameterizedTest
+    @MethodSource("fileNames")
+    void saveReplacesTheFileAndLeavesNoTemporaryFile(String name) throws IOException {
+        Path file = folder.resolve(name);
         HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
         store.upsert(records(10));
         store.save(file);
@@ -90,24 +95,11 @@ class PersistenceTest {
         store.save(file);
 
         assertThat(HnswVectorStore.load(file).count()).isEqualTo(50);
-        try (var files = Files.list(folder)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("store.hnsw");
-        }
+        assertFolderHoldsOnly(name);
     }
 
-    @Test
-    void saveWorksForAFileNameOfTheLongestLengthAllowed() throws IOException {
-        Path file = folder.resolve("s".repeat(250) + ".hnsw"); // 255 bytes, the limit of common file systems
-        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
-        store.upsert(records(5));
-        store.save(file);
-        store.upsert(records(8));
-        store.save(file);
-
-        assertThat(HnswVectorStore.load(file).count()).isEqualTo(8);
-        try (var files = Files.list(folder)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(file.getFileName().toString());
-        }
+    static Stream<String> fileNames() {
+        return Stream.of("store.hnsw", "s".repeat(250) + ".hnsw");
     }
 
     /** Needs a file system with POSIX permissions, as on Linux and macOS. */
@@ -147,9 +139,7 @@ class PersistenceTest {
         })).isSameAs(error);
 
         assertThat(HnswVectorStore.load(file).count()).isEqualTo(40);
-        try (var files = Files.list(folder)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("store.hnsw");
-        }
+        assertFolderHoldsOnly("store.hnsw");
     }
 
     /**
@@ -223,9 +213,7 @@ class PersistenceTest {
                 .hasMessageContaining("key 'tags'").hasMessageContaining("limit is 1048576");
 
         assertThat(HnswVectorStore.load(file).count()).isEqualTo(40);
-        try (var files = Files.list(folder)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("store.hnsw");
-        }
+        assertFolderHoldsOnly("store.hnsw");
     }
 
     @Test
@@ -319,6 +307,12 @@ class PersistenceTest {
         Path file = crafted(new long[1 << 20]);
         assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("was refused").hasMessageContaining("array");
+    }
+
+    private void assertFolderHoldsOnly(String name) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(name);
+        }
     }
 
     private Path savedStore() {
