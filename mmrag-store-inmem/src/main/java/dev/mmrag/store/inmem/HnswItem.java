@@ -1,7 +1,9 @@
 package dev.mmrag.store.inmem;
 
 import com.github.jelmerk.hnswlib.core.Item;
+import dev.mmrag.api.InvalidInputException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,16 +32,24 @@ final class HnswItem implements Item<String, HnswItem> {
 
     /**
      * @param id the checked id, or null for a query
-     * @param values the components; the caller gives up the array
+     * @param values the finite components; the caller gives up the array
      * @param metadata the normalised, immutable metadata
+     * @throws InvalidInputException when the vector's Euclidean norm is above {@link ItemDistances#MAX_NORM},
+     *     naming the item (or the query) and the norm
      */
     HnswItem(String id, float[] values, Map<String, Object> metadata) {
-        this.id = id;
-        this.values = values;
         double sum = 0;
         for (float v : values) {
             sum += (double) v * v;
         }
+        if (sum > ItemDistances.MAX_NORM * ItemDistances.MAX_NORM) {
+            String what = id == null ? "query vector" : "vector of item '" + id + "'";
+            throw new InvalidInputException(String.format(Locale.ROOT, "%s has a Euclidean norm of %.6g, above the "
+                    + "limit of %.6g: its distances, computed in float, could overflow", what, Math.sqrt(sum),
+                    ItemDistances.MAX_NORM));
+        }
+        this.id = id;
+        this.values = values;
         this.inverseNorm = sum == 0 ? 0f : (float) (1.0 / Math.sqrt(sum));
         this.metadata = metadata;
     }
@@ -47,6 +57,7 @@ final class HnswItem implements Item<String, HnswItem> {
     /**
      * @param values the query vector; the caller gives up the array
      * @return a query: an item without id and metadata
+     * @throws InvalidInputException when the vector's Euclidean norm is above {@link ItemDistances#MAX_NORM}
      */
     static HnswItem query(float[] values) {
         return new HnswItem(null, values, Map.of());

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
@@ -59,16 +60,24 @@ import java.util.function.Predicate;
  * using the Java Vector API when the JVM has {@code jdk.incubator.vector} and plain loops otherwise; the
  * results are the same either way, only the speed differs.
  *
+ * <p><b>Vector size.</b> The graph's distances are computed in float, which overflows above about 3.4e38; a
+ * distance that overflowed would rank arbitrarily. So a vector whose Euclidean norm is above
+ * {@value #MAX_VECTOR_NORM} is refused with an {@link InvalidInputException} naming the item (or the query) and the
+ * norm: by {@link #upsert(List)} as a failure of that record, by {@link #search(SearchRequest)} for the query, and by
+ * {@link #load(Path)} as a damaged file. Within the limit no distance overflows (see {@link ItemDistances}). The
+ * check is one pass over a vector when it is stored or searched with, nothing per distance.
+ *
  * <p><b>Search</b> walks the graph with a width of {@code max(ef, topK)} and keeps the items that match the
  * request's filter. When fewer than {@code max(ef, topK)} of the items found match, it estimates the share of
  * matching items from what it found and searches again, wider, so that about {@code max(ef, topK)} matching items
  * are found (a filtered query thus has the same recall as an unfiltered one). When the width that needs
- * exceeds the {@linkplain Builder#exactScanFraction(double) exact-scan fraction} of the stored items (default
- * {@value #DEFAULT_EXACT_SCAN_FRACTION}, 1/16), or nothing found matches, or a walk as wide
- * as the store still found too few, it instead compares the query with
- * every stored item that matches the filter: exact, and for a selective filter cheaper than a graph walk that
- * would visit most of the graph anyway (a search of width {@code w} computes some 10 to 20 times {@code w}
- * distances). For the same reason a store of at most {@code 16 * max(ef, topK)} items is always scanned.
+ * reaches the {@linkplain Builder#exactScanFraction(double) exact-scan fraction} of the stored items (default
+ * {@value #DEFAULT_EXACT_SCAN_FRACTION}, 1/16), or nothing found matches, or a walk found fewer items than its
+ * width (a graph whose reachable part is smaller), it instead compares the query with every stored item that
+ * matches the filter: exact, and for a selective filter cheaper than a graph walk that would visit most of the
+ * graph anyway (a search of width {@code w} computes some 10 to 20 times {@code w} distances). For the same reason
+ * a store of at most {@code max(ef, topK) / exactScanFraction} items, {@code 16 * max(ef, topK)} by default, is
+ * always scanned.
  *
  * <p><b>Updates and deletes.</b> An upsert of an existing id replaces the record; a delete frees the id for reuse.
  * An upsert that leaves the vector unchanged (new metadata, or a re-sync of the same record) updates the item's
@@ -102,6 +111,14 @@ public final class HnswVectorStore implements VectorStore {
     public static final double DEFAULT_EXACT_SCAN_FRACTION = 0.0625;
     /** The largest dimension a store can have. */
     public static final int MAX_DIMENSION = ItemCodec.MAX_DIMENSION;
+    /** The largest Euclidean norm of a stored or query vector: above it, float distances could overflow. */
+    public static final double MAX_VECTOR_NORM = ItemDistances.MAX_NORM;
+    /** The most metadata entries a stored item can have (what a saved file can hold). */
+    public static final int MAX_METADATA_ENTRIES = ItemCodec.MAX_METADATA_ENTRIES;
+    /** The most elements a metadata list of a stored item can have (what a saved file can hold). */
+    public static final int MAX_LIST_ELEMENTS = ItemCodec.MAX_LIST_ELEMENTS;
+    /** The longest metadata string a stored item can have, in UTF-8 bytes (what a saved file can hold). */
+    public static final int MAX_STRING_BYTES = ItemCodec.MAX_STRING_BYTES;
 
     /** The largest m a store can have. */
     static final int MAX_M = 512;
@@ -121,6 +138,9 @@ public final class HnswVectorStore implements VectorStore {
     /** Read-held by every graph search, write-held while the graph grows its capacity. */
     private final ReentrantReadWriteLock layoutLock = new ReentrantReadWriteLock();
     private volatile int ef;
+    /** Graph walks (a widened search makes several) and exact scans made by searches, for tests to tell them apart. */
+    private final LongAdder graphWalks = new LongAdder();
+    private final LongAdder exactScans = new LongAdder();
     /**
      * The graph nodes created so far, tombstones included (an upper bound: an add that fails is counted too);
      * guarded by writeLock.
@@ -149,18 +169,45 @@ public final class HnswVectorStore implements VectorStore {
     }
 
     /**
+     * A builder with the parameters of a file's header, checked as the builder checks any.
+     *
+     * @param header the header
+     * @return the builder (its initial capacity is the header's capacity)
+     * @throws InvalidInputException naming the first parameter out of range
+     */
+    static Builder builder(StoreFile.Header header) {
+        return new Builder(header.dimension(), header.metric()).m(header.m()).efConstruction(header.efConstruction())
+                .ef(header.ef()).initialCapacity(header.capacity());
+    }
+
+    /**
      * Loads a store saved with {@link #save(Path)}. The file is verified before it is parsed (see {@link StoreFile}).
      *
      * @param path the file
      * @return the store, with the parameters it was saved with (the exact-scan fraction is not saved; the loaded
      *     store has the default)
-     * @throws StoreException naming the problem when the file is missing, of another format or version, truncated,
-     *     damaged, or names a class outside the allow-list
+     * @throws StoreException naming the file and the problem when the file is missing, of another format or version,
+     *     truncated, damaged, names a class outside the allow-list, or holds parameters out of range or a graph
+     *     whose parts do not agree; loading throws no other exception for any file content
      */
     public static HnswVectorStore load(Path path) {
         if (path == null) {
             throw new InvalidInputException("path must not be null");
         }
+        try {
+            return read(path);
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // hnswlib does not check that the parts of a graph it reads agree (an id map naming a node that is not
+            // there fails with an IndexOutOfBoundsException when the items are listed): the file is at fault.
+            throw new StoreException("store file " + path + " is inconsistent: its graph could not be loaded: " + e,
+                    e);
+        }
+    }
+
+    /** The store a file holds, after checking that the graph agrees with the header and with itself. */
+    private static HnswVectorStore read(Path path) {
         StoreFile.Contents contents = StoreFile.read(path);
         StoreFile.Header header = contents.header();
         HnswIndex<String, HnswItem, HnswItem, Float> index = contents.index();
@@ -172,13 +219,15 @@ public final class HnswVectorStore implements VectorStore {
                     + index.getDistanceFunction().getClass().getSimpleName() + ") does not match its header "
                     + header);
         }
-        Builder builder = new Builder(header.dimension(), header.metric()).m(header.m())
-                .efConstruction(header.efConstruction()).ef(header.ef());
-        HnswVectorStore store = new HnswVectorStore(builder, index, header.slotsUsed());
+        HnswVectorStore store = new HnswVectorStore(builder(header), index, header.slotsUsed());
         for (HnswItem item : index.items()) {
             if (item.dimensions() != header.dimension()) {
                 throw new StoreException("store file " + path + " is inconsistent: item '" + item.id()
                         + "' has dimension " + item.dimensions() + ", expected " + header.dimension());
+            }
+            if (index.get(item.id()).orElse(null) != item) {
+                throw new StoreException("store file " + path + " is inconsistent: its graph's id map does not "
+                        + "lead to the node of item '" + item.id() + "'");
             }
             store.items.put(item.id(), item);
             store.metadataKeys.addAll(item.metadata().keySet());
@@ -193,7 +242,8 @@ public final class HnswVectorStore implements VectorStore {
     /**
      * Saves the store crash-safely: to a temporary file in the same folder, forced to disk, then atomically renamed
      * over {@code path}. A crash at any moment leaves either the old file or the new one. Searches continue while
-     * the file is written; writes wait.
+     * the file is written; writes wait. The new file keeps the POSIX permissions of the file it replaces; a file
+     * that did not exist gets the default permissions of any new file (the umask applies).
      *
      * @param path the file to create or replace; its folder must exist
      * @throws StoreException when the file cannot be written; an existing file at {@code path} is then unchanged
@@ -262,19 +312,45 @@ public final class HnswVectorStore implements VectorStore {
         }
     }
 
+    /** @return how many graph walks searches have made since the store was built or loaded */
+    long graphWalks() {
+        return graphWalks.sum();
+    }
+
+    /** @return how many searches have been answered by an exact scan since the store was built or loaded */
+    long exactScans() {
+        return exactScans.sum();
+    }
+
     /** @return the name of the distance kernel in use, "scalar" or "simd-&lt;bits&gt;" */
     public static String kernelName() {
         return VectorKernel.INSTANCE.name();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Besides the checks of {@link Vectors#checkRecords}, a record is refused, as a failure of its own, when its
+     * vector's Euclidean norm is above {@value #MAX_VECTOR_NORM} (see the class comment), or its metadata is more
+     * than a saved file can hold: more than {@value #MAX_METADATA_ENTRIES} entries, a list of more than
+     * {@value #MAX_LIST_ELEMENTS} elements, or a string of more than {@value #MAX_STRING_BYTES} UTF-8 bytes; the
+     * failure names the item and the norm, or the key and the limit.
+     */
     @Override
     public BatchResult upsert(List<VectorRecord> records) {
         List<ItemFailure> failures = new ArrayList<>();
-        List<Integer> positions = Vectors.checkRecords(records, dimension, metric, failures);
-        List<HnswItem> valid = new ArrayList<>(positions.size());
-        for (int position : positions) {
+        List<Integer> checked = Vectors.checkRecords(records, dimension, metric, failures);
+        List<HnswItem> valid = new ArrayList<>(checked.size());
+        List<Integer> positions = new ArrayList<>(checked.size());
+        for (int position : checked) {
             VectorRecord record = records.get(position);
-            valid.add(new HnswItem(record.id(), record.vector(), record.metadata()));
+            try {
+                ItemCodec.checkMetadataLimits(record.id(), record.metadata());
+                valid.add(new HnswItem(record.id(), record.vector(), record.metadata()));
+                positions.add(position);
+            } catch (InvalidInputException e) {
+                failures.add(ItemFailure.of(record.id(), position, e));
+            }
         }
         writeLock.lock();
         try {
@@ -368,6 +444,12 @@ public final class HnswVectorStore implements VectorStore {
         return Set.copyOf(metadataKeys);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws InvalidInputException also when the query vector's Euclidean norm is above {@value #MAX_VECTOR_NORM}
+     *     (see the class comment)
+     */
     @Override
     public List<SearchHit> search(SearchRequest request) {
         if (request == null) {
@@ -396,14 +478,15 @@ public final class HnswVectorStore implements VectorStore {
     /**
      * The topK stored items nearest to the query among those {@code wanted} accepts, closest first: from the graph,
      * widening the walk until {@code max(ef, topK)} wanted items are found, or from an exact scan (see the class
-     * comment for when; also when the walk covered the whole graph and still found too few).
+     * comment for when).
      */
     private List<HnswItem> nearest(HnswItem query, int topK, Predicate<HnswItem> wanted) {
         int target = Math.max(ef, topK);
         int live = items.size();
         int width = target;
         while (true) {
-            if (width > exactScanFraction * live) {
+            if (width >= exactScanFraction * live) {
+                // Also when the width reaches the whole store (the fraction is at most 1): a scan is exact and cheaper.
                 return exactScan(query, topK, wanted);
             }
             List<SearchResult<HnswItem, Float>> found = walkGraph(query, width);
@@ -418,7 +501,7 @@ public final class HnswVectorStore implements VectorStore {
             if (matches.size() >= target) {
                 return matches.subList(0, topK);
             }
-            if (matches.isEmpty() || found.size() < width || width >= live) {
+            if (matches.isEmpty() || found.size() < width) {
                 // Nothing to estimate the filter's share from, or the walk already reached all it could.
                 return exactScan(query, topK, wanted);
             }
@@ -429,6 +512,7 @@ public final class HnswVectorStore implements VectorStore {
     }
 
     private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
+        graphWalks.increment();
         layoutLock.readLock().lock();
         try {
             return index.findNearest(query, width);
@@ -438,6 +522,7 @@ public final class HnswVectorStore implements VectorStore {
     }
 
     private List<HnswItem> exactScan(HnswItem query, int topK, Predicate<HnswItem> wanted) {
+        exactScans.increment();
         Comparator<Candidate> farthestFirst = Comparator.comparingDouble(Candidate::distance).reversed();
         PriorityQueue<Candidate> best = new PriorityQueue<>(topK + 1, farthestFirst);
         for (HnswItem item : items.values()) {
@@ -561,9 +646,11 @@ public final class HnswVectorStore implements VectorStore {
 
         /**
          * @param exactScanFraction a search scans the matching items exactly, instead of walking the graph, when
-         *     the walk would need a width above this share of the stored items; 0 to 1 (default
-         *     {@value HnswVectorStore#DEFAULT_EXACT_SCAN_FRACTION}); 0 makes every search scan, 1 makes searches
-         *     walk the graph unless nothing found matches the filter
+         *     the walk would need a width of this share of the stored items or more; 0 to 1 (default
+         *     {@value HnswVectorStore#DEFAULT_EXACT_SCAN_FRACTION}, so a store of at most {@code 16 * max(ef, topK)}
+         *     items is always scanned); 0 makes every search scan; 1 makes a search walk the graph unless the store
+         *     holds at most {@code max(ef, topK)} items, the first walk finds nothing that matches the filter, or
+         *     widening the walk for the filter would take it over the whole store
          * @return this builder
          */
         public Builder exactScanFraction(double exactScanFraction) {

@@ -19,8 +19,13 @@ import java.util.Map;
  * so a saved index holds no Java-serialized item. hnswlib calls these for every node when it saves or loads.
  *
  * <p>Reading checks what it reads: every length against a limit before anything is allocated, ids with
- * {@link Ids#check(String)}, vector components for finiteness, metadata with {@link Metadata#copyOf(Map)}; a
- * violation is an {@link InvalidObjectException} naming it.
+ * {@link Ids#check(String)}, vector components for finiteness and the vector's norm (as {@link HnswItem} checks
+ * it), metadata with {@link Metadata#copyOf(Map)}; a violation is an {@link InvalidObjectException} naming it.
+ *
+ * <p>The limits on metadata ({@value #MAX_METADATA_ENTRIES} entries, {@value #MAX_LIST_ELEMENTS} list elements,
+ * {@value #MAX_STRING_BYTES} UTF-8 bytes a string) are checked by {@link #checkMetadataLimits}, which the store's
+ * upsert calls so that it never holds an item that a saved file could not give back, and which writing calls too
+ * (an {@link InvalidObjectException}), so that a save never replaces a good file with one that cannot be loaded.
  *
  * <p>Thread-safety: stateless.
  */
@@ -28,8 +33,14 @@ final class ItemCodec {
 
     /** The largest vector dimension a file may declare. */
     static final int MAX_DIMENSION = 1 << 16;
-    private static final int MAX_STRING_BYTES = 64 << 20;
-    private static final int MAX_ENTRIES = 1 << 20;
+    /** The longest string (id, metadata key or value) an item may hold, in UTF-8 bytes. */
+    static final int MAX_STRING_BYTES = 64 << 20;
+    /** The most metadata entries an item may have. */
+    static final int MAX_METADATA_ENTRIES = 1 << 20;
+    /** The most elements a metadata list may have. */
+    static final int MAX_LIST_ELEMENTS = 1 << 20;
+    /** A UTF-8 encoding takes at most this many bytes for one char of a Java string. */
+    private static final int MAX_UTF8_BYTES_PER_CHAR = 3;
 
     private static final byte STRING = 0;
     private static final byte FALSE = 1;
@@ -62,6 +73,11 @@ final class ItemCodec {
 
         @Override
         public void write(HnswItem item, ObjectOutput out) throws IOException {
+            try {
+                checkMetadataLimits(item.id(), item.metadata());
+            } catch (InvalidInputException e) {
+                throw invalid("item '" + item.id() + "' cannot be saved: " + e.getMessage(), e);
+            }
             writeString(item.id(), out);
             float[] values = item.values();
             out.writeInt(values.length);
@@ -86,17 +102,71 @@ final class ItemCodec {
                     throw new InvalidObjectException("item '" + id + "' has " + values[i] + " at index " + i);
                 }
             }
-            int entries = readLength(in, MAX_ENTRIES, "metadata entry count");
+            int entries = readLength(in, MAX_METADATA_ENTRIES, "metadata entry count");
             Map<String, Object> raw = new LinkedHashMap<>();
             for (int i = 0; i < entries; i++) {
                 String key = readString(in);
                 raw.put(key, readValue(in, true));
             }
+            Map<String, Object> metadata;
             try {
-                return new HnswItem(id, values, Metadata.copyOf(raw));
+                metadata = Metadata.copyOf(raw);
             } catch (InvalidInputException e) {
                 throw invalid("item '" + id + "' has invalid metadata: " + e.getMessage(), e);
             }
+            try {
+                return new HnswItem(id, values, metadata);
+            } catch (InvalidInputException e) {
+                throw invalid(e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Checks that metadata is within the limits a saved file can hold (ids and keys are far below the string
+     * limit by their own rules). Cheap for ordinary metadata: only a string of more than a third of the limit in
+     * chars is encoded to count its bytes.
+     *
+     * @param id the item's id, for the message
+     * @param metadata the item's normalised metadata (see {@link Metadata#copyOf(Map)})
+     * @throws InvalidInputException naming the item, the key, the size and the limit
+     */
+    static void checkMetadataLimits(String id, Map<String, Object> metadata) {
+        if (metadata.size() > MAX_METADATA_ENTRIES) {
+            throw new InvalidInputException("item '" + id + "' has " + metadata.size()
+                    + " metadata entries; the limit is " + MAX_METADATA_ENTRIES);
+        }
+        for (Map.Entry<String, Object> entry : metadata.entrySet()) {
+            Object value = entry.getValue();
+            if (value instanceof List) {
+                List<?> list = (List<?>) value;
+                if (list.size() > MAX_LIST_ELEMENTS) {
+                    throw new InvalidInputException("metadata key '" + entry.getKey() + "' of item '" + id
+                            + "' holds a list of " + list.size() + " elements; the limit is " + MAX_LIST_ELEMENTS);
+                }
+                for (Object element : list) {
+                    checkStringLimit(id, entry.getKey(), element);
+                }
+            } else {
+                checkStringLimit(id, entry.getKey(), value);
+            }
+        }
+    }
+
+    private static void checkStringLimit(String id, String key, Object value) {
+        if (!(value instanceof String)) {
+            return;
+        }
+        String s = (String) value;
+        if ((long) s.length() * MAX_UTF8_BYTES_PER_CHAR <= MAX_STRING_BYTES) {
+            return;
+        }
+        // Each char takes at least one byte, so a string of more chars than the limit need not be encoded.
+        boolean tooManyChars = s.length() > MAX_STRING_BYTES;
+        long bytes = tooManyChars ? s.length() : s.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_STRING_BYTES) {
+            throw new InvalidInputException("metadata key '" + key + "' of item '" + id + "' holds a string of "
+                    + (tooManyChars ? "at least " : "") + bytes + " UTF-8 bytes; the limit is " + MAX_STRING_BYTES);
         }
     }
 
@@ -150,7 +220,7 @@ final class ItemCodec {
                 if (!allowList) {
                     throw new InvalidObjectException("metadata list inside a list");
                 }
-                int size = readLength(in, MAX_ENTRIES, "metadata list size");
+                int size = readLength(in, MAX_LIST_ELEMENTS, "metadata list size");
                 List<Object> list = new ArrayList<>(size);
                 for (int i = 0; i < size; i++) {
                     list.add(readValue(in, false));

@@ -15,12 +15,22 @@ import java.util.Comparator;
  * These rank exactly as {@link Metric#score(float[], float[])} does, up to float rounding; the store reports
  * each hit's score with {@code Metric.score} itself.
  *
+ * <p><b>Range.</b> Float arithmetic overflows above about 3.4e38, and a sum that overflows is infinite (or NaN),
+ * which would rank arbitrarily. So no vector with a Euclidean norm above {@value #MAX_NORM} becomes an item or a
+ * query ({@link HnswItem} refuses it, once per vector, so a distance costs nothing more). Then every intermediate
+ * value is finite: by the Cauchy-Schwarz inequality every partial sum of an inner product is at most
+ * {@code |a| |b| <= 1e36} in magnitude, and of a squared distance at most {@code (|a| + |b|)^2 <= 4e36}, far below
+ * the float limit even with the rounding of 2^16 additions.
+ *
  * <p>The classes are {@code Serializable} because hnswlib writes its distance function into a saved index; they
  * have no fields, and the store's file reader allows exactly these classes (see {@link StoreFile}).
  *
  * <p>Thread-safety: stateless.
  */
 final class ItemDistances {
+
+    /** The largest Euclidean norm of a stored or query vector; see the class comment. */
+    static final double MAX_NORM = 1e18;
 
     private ItemDistances() {
     }

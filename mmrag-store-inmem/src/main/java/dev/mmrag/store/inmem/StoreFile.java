@@ -1,6 +1,7 @@
 package dev.mmrag.store.inmem;
 
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.StoreException;
 import java.io.BufferedInputStream;
@@ -23,13 +24,18 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
@@ -51,11 +57,15 @@ import java.util.zip.CheckedOutputStream;
  *
  * <p><b>Writing</b> goes to a temporary file in the target's folder, which is forced to disk and then renamed
  * over the target atomically (and the folder is forced too), so a crash at any moment leaves either the old
- * file or the new one. A failed save deletes its temporary file; one killed mid-save leaves it behind
- * ({@code <name>.<random>.tmp}), and it is safe to delete.
+ * file or the new one. The new file keeps the POSIX permissions of the file it replaces; a file that did not
+ * exist gets the default permissions of any new file (the umask applies). A failed save, whatever it failed with,
+ * deletes its temporary file; one killed mid-save leaves it behind ({@code .mmrag-<random>.tmp}), and it is safe
+ * to delete.
  *
  * <p><b>Reading</b> checks the magic, the version, the length and the checksum of the whole file before it
- * parses anything, so a truncated or damaged file is refused without being interpreted. The payload is then
+ * parses anything, so a truncated or damaged file is refused without being interpreted. It opens the file once and
+ * takes the size, the checksum and the contents from that one open file, so a load while another process saves
+ * over the path reads the old file or the new one, whole. The payload is then
  * read by an {@link ObjectInputStream} behind an {@link ObjectInputFilter} that allows exactly the classes a
  * saved index contains (hnswlib's {@code HnswIndex}, the store's distance functions, comparator and item
  * serializers), no arrays, a graph depth of {@value #MAX_DEPTH} and {@value #MAX_REFERENCES} object
@@ -80,6 +90,11 @@ final class StoreFile {
     private static final int TRAILER_BYTES = Long.BYTES + Integer.BYTES;
     private static final int MAX_DEPTH = 3;
     private static final int MAX_REFERENCES = 16;
+    /** The temporary file of a save is {@code .mmrag-<random>.tmp}, in the target's folder. */
+    private static final String TEMPORARY_PREFIX = ".mmrag-";
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final int MAX_NAME_ATTEMPTS = 10;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Every class a saved index contains; the filter refuses all others. */
     private static final List<Class<?>> ALLOWED_CLASSES = List.of(HnswIndex.class,
@@ -158,7 +173,7 @@ final class StoreFile {
     static void write(Path target, Header header, PayloadWriter payload) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path folder = absolute.getParent();
-        Path temporary = Files.createTempFile(folder, absolute.getFileName() + ".", ".tmp");
+        Path temporary = createTemporaryFile(folder);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 CRC32C crc = new CRC32C();
@@ -175,12 +190,58 @@ final class StoreFile {
                 out.flush();
                 channel.force(true);
             }
+            copyPermissions(absolute, temporary);
             moveAtomically(temporary, absolute);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temporary);
+        } catch (Throwable e) {
+            // Also on an Error (an OutOfMemoryError while the payload is serialised): the file is of no use.
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException | RuntimeException deleteFailure) {
+                e.addSuppressed(deleteFailure);
+            }
             throw e;
         }
         forceFolder(folder);
+    }
+
+    /**
+     * Creates an empty temporary file with a short random name in the folder. It is created like any new file, so
+     * it gets the default permissions of new files (the process's umask applies), not those of
+     * {@link Files#createTempFile}, which are owner-only. The name is short so that a target whose own name is
+     * as long as the file system allows can still be saved; the file is created exclusively, so an existing file
+     * or link of that name is never written through.
+     */
+    private static Path createTemporaryFile(Path folder) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path candidate = folder.resolve(TEMPORARY_PREFIX + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                    + TEMPORARY_SUFFIX);
+            try {
+                Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return candidate;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == MAX_NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives the temporary file the POSIX permissions of the file it is about to replace, so that a save keeps
+     * them; nothing happens when there is no such file or the file system has no POSIX permissions.
+     */
+    private static void copyPermissions(Path target, Path temporary) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
+        if (view == null) {
+            return;
+        }
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = view.readAttributes().permissions();
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        Files.setPosixFilePermissions(temporary, permissions);
     }
 
     private static void writeHeader(DataOutputStream out, Header header) throws IOException {
@@ -223,20 +284,22 @@ final class StoreFile {
      *     version, truncated, damaged, or names a class outside the allow-list
      */
     static Contents read(Path path) {
-        try {
-            long size = Files.size(path);
-            long payloadLength = verify(path, size);
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
-                in.skipNBytes(MAGIC.length + Integer.BYTES);
-                Header header = readHeader(path, in);
-                long expectedSize = headerLength(header) + payloadLength + TRAILER_BYTES;
-                if (expectedSize != size) {
-                    throw corrupt(path, "its parts add up to " + expectedSize + " bytes but it has " + size);
-                }
-                checkFitsPayload(path, header, payloadLength);
-                return new Contents(header, readIndex(path, header, payloadLength,
-                        new BoundedInputStream(in, payloadLength)));
+        // One open file for the size, the verification and the parsing: a file renamed over the path meanwhile (a
+        // save by another process) is not seen, so the load reads the old file or the new one, never parts of both.
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            long payloadLength = verify(path, channel, size);
+            channel.position(MAGIC.length + Integer.BYTES);
+            DataInputStream in = new DataInputStream(
+                    new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+            Header header = readHeader(path, in);
+            long expectedSize = headerLength(header) + payloadLength + TRAILER_BYTES;
+            if (expectedSize != size) {
+                throw corrupt(path, "its parts add up to " + expectedSize + " bytes but it has " + size);
             }
+            checkFitsPayload(path, header, payloadLength);
+            return new Contents(header, readIndex(path, header, payloadLength,
+                    new BoundedInputStream(in, payloadLength)));
         } catch (NoSuchFileException e) {
             throw new StoreException("store file " + path + " does not exist", e);
         } catch (IOException e) {
@@ -245,54 +308,54 @@ final class StoreFile {
     }
 
     /**
-     * Checks magic, version, length and checksum, reading the file once.
+     * Checks magic, version, length and checksum, reading the file once from its start.
      *
+     * @param channel the file, at position 0; left at an unspecified position
+     * @param size the file's size
      * @return the payload length the trailer declares
      */
-    private static long verify(Path path, long size) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-            int prefix = MAGIC.length + Integer.BYTES;
-            if (size < prefix + TRAILER_BYTES) {
-                throw corrupt(path, "it has " + size + " bytes, fewer than any store file");
-            }
-            readFully(channel, buffer, prefix);
-            byte[] magic = new byte[MAGIC.length];
-            buffer.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw new StoreException("file " + path + " is not an mmrag HNSW store file (it does not start with \""
-                        + new String(MAGIC, StandardCharsets.US_ASCII) + "\")");
-            }
-            int version = buffer.getInt();
-            if (version != FORMAT_VERSION) {
-                throw new StoreException("store file " + path + " has format version " + version
-                        + "; this version of mmrag reads format version " + FORMAT_VERSION);
-            }
-            CRC32C crc = new CRC32C();
-            crc.update(magic);
-            crc.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, version));
-            long checked = prefix;
-            long end = size - Integer.BYTES;
-            while (checked < end) {
-                int chunk = (int) Math.min(buffer.capacity(), end - checked);
-                readFully(channel, buffer, chunk);
-                crc.update(buffer);
-                checked += chunk;
-            }
-            readFully(channel, buffer, Integer.BYTES);
-            int stored = buffer.getInt();
-            if (stored != (int) crc.getValue()) {
-                throw corrupt(path, String.format("its checksum is %08x but its content sums to %08x", stored,
-                        (int) crc.getValue()));
-            }
-            channel.position(size - TRAILER_BYTES);
-            readFully(channel, buffer, Long.BYTES);
-            long payloadLength = buffer.getLong();
-            if (payloadLength < 0 || payloadLength > size) {
-                throw corrupt(path, "it declares a payload of " + payloadLength + " bytes in a file of " + size);
-            }
-            return payloadLength;
+    private static long verify(Path path, FileChannel channel, long size) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        int prefix = MAGIC.length + Integer.BYTES;
+        if (size < prefix + TRAILER_BYTES) {
+            throw corrupt(path, "it has " + size + " bytes, fewer than any store file");
         }
+        readFully(channel, buffer, prefix);
+        byte[] magic = new byte[MAGIC.length];
+        buffer.get(magic);
+        if (!Arrays.equals(magic, MAGIC)) {
+            throw new StoreException("file " + path + " is not an mmrag HNSW store file (it does not start with \""
+                    + new String(MAGIC, StandardCharsets.US_ASCII) + "\")");
+        }
+        int version = buffer.getInt();
+        if (version != FORMAT_VERSION) {
+            throw new StoreException("store file " + path + " has format version " + version
+                    + "; this version of mmrag reads format version " + FORMAT_VERSION);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(magic);
+        crc.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, version));
+        long checked = prefix;
+        long end = size - Integer.BYTES;
+        while (checked < end) {
+            int chunk = (int) Math.min(buffer.capacity(), end - checked);
+            readFully(channel, buffer, chunk);
+            crc.update(buffer);
+            checked += chunk;
+        }
+        readFully(channel, buffer, Integer.BYTES);
+        int stored = buffer.getInt();
+        if (stored != (int) crc.getValue()) {
+            throw corrupt(path, String.format("its checksum is %08x but its content sums to %08x", stored,
+                    (int) crc.getValue()));
+        }
+        channel.position(size - TRAILER_BYTES);
+        readFully(channel, buffer, Long.BYTES);
+        long payloadLength = buffer.getLong();
+        if (payloadLength < 0 || payloadLength > size) {
+            throw corrupt(path, "it declares a payload of " + payloadLength + " bytes in a file of " + size);
+        }
+        return payloadLength;
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, int length) throws IOException {
@@ -312,11 +375,18 @@ final class StoreFile {
                 .orElseThrow(() -> corrupt(path, "it names an unknown metric '" + metricName + "'"));
         Header header = new Header(dimension, metric, in.readInt(), in.readInt(), in.readInt(), in.readInt(),
                 in.readLong(), in.readLong());
-        if (header.dimension() < 1 || header.dimension() > ItemCodec.MAX_DIMENSION || header.m() < 2
-                || header.m() > HnswVectorStore.MAX_M || header.efConstruction() < 1 || header.ef() < 1
-                || header.capacity() < 1 || header.slotsUsed() < 0 || header.slotsUsed() > header.capacity()
-                || header.count() < 0 || header.count() > header.slotsUsed()) {
-            throw corrupt(path, "its parameters are out of range: " + header);
+        try {
+            HnswVectorStore.builder(header);
+        } catch (InvalidInputException e) {
+            throw corrupt(path, "its parameters are out of range: " + e.getMessage() + " (" + header + ")");
+        }
+        if (header.slotsUsed() < 0 || header.slotsUsed() > header.capacity()) {
+            throw corrupt(path, "its parameters are out of range: graph slots used is " + header.slotsUsed()
+                    + "; expected 0 to the capacity " + header.capacity() + " (" + header + ")");
+        }
+        if (header.count() < 0 || header.count() > header.slotsUsed()) {
+            throw corrupt(path, "its parameters are out of range: item count is " + header.count()
+                    + "; expected 0 to the graph slots used " + header.slotsUsed() + " (" + header + ")");
         }
         return header;
     }

@@ -1,6 +1,7 @@
 package dev.mmrag.store.inmem;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.StoreException;
@@ -26,8 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Store files crafted so that hnswlib's {@code readObject} would size arrays from huge numbers in the payload are
  * refused with a {@link StoreException} naming the file and the number, before anything that large is allocated;
  * and a consistent file too large for the heap fails with a {@link StoreException} naming the file, not an
- * {@link OutOfMemoryError}. The loads run in a child JVM with a 32 MiB heap ({@link ChildStoreMain} {@code load}),
- * where each crafted file, were it read as it claims, would need from 64 MiB to gigabytes.
+ * {@link OutOfMemoryError}. These loads run in a child JVM with a 32 MiB heap ({@link ChildStoreMain} {@code load}),
+ * where each crafted file, were it read as it claims, would need from 64 MiB to gigabytes. Files whose header
+ * parameters are out of range, whose graph's id map disagrees with its nodes, or that hold a vector a store would
+ * refuse, are small and loaded here: they too fail with a {@link StoreException} naming the file, never another
+ * exception.
  *
  * <p>The checksum guards against damage, not against an attacker, who recomputes it: these files are written with
  * {@link StoreFile#write(Path, StoreFile.Header, StoreFile.PayloadWriter)}, so their checksums are right. Each
@@ -119,11 +123,106 @@ class CraftedFileTest {
                 .contains("more memory");
     }
 
+    /**
+     * Every header parameter is checked over its whole range, as the store's builder checks it, before the payload
+     * is read; slots used must fit the capacity and the item count the slots used.
+     */
+    @Test
+    void headerParametersOutOfRangeAreRefusedNamingThem() throws IOException {
+        Path original = saved("one-item", 1);
+        byte[] payload = payload(original).bytes();
+        StoreFile.Header h = StoreFile.read(original).header();
+        Map<StoreFile.Header, String> expected = new LinkedHashMap<>();
+        expected.put(new StoreFile.Header(0, h.metric(), h.m(), h.efConstruction(), h.ef(), h.capacity(),
+                h.slotsUsed(), h.count()), "dimension is 0");
+        expected.put(new StoreFile.Header(HnswVectorStore.MAX_DIMENSION + 1, h.metric(), h.m(), h.efConstruction(),
+                h.ef(), h.capacity(), h.slotsUsed(), h.count()), "dimension is 65537");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), 1, h.efConstruction(), h.ef(), h.capacity(),
+                h.slotsUsed(), h.count()), "m is 1");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), 513, h.efConstruction(), h.ef(), h.capacity(),
+                h.slotsUsed(), h.count()), "m is 513");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), h.m(), 0, h.ef(), h.capacity(), h.slotsUsed(),
+                h.count()), "efConstruction is 0");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(), 0, h.capacity(),
+                h.slotsUsed(), h.count()), "ef is 0");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(), 20_000, h.capacity(),
+                h.slotsUsed(), h.count()), "ef is 20000");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(), h.ef(), 0,
+                h.slotsUsed(), h.count()), "initialCapacity is 0");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(), h.ef(),
+                Integer.MAX_VALUE, h.slotsUsed(), h.count()), "initialCapacity is 2147483647");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(), h.ef(), h.capacity(),
+                -1, h.count()), "graph slots used is -1");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(), h.ef(), h.capacity(),
+                h.capacity() + 1L, h.count()), "graph slots used is 38");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(), h.ef(), h.capacity(),
+                h.slotsUsed(), -1), "item count is -1");
+        expected.put(new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(), h.ef(), h.capacity(),
+                h.slotsUsed(), h.slotsUsed() + 1), "item count is 2");
+
+        int n = 0;
+        for (Map.Entry<StoreFile.Header, String> entry : expected.entrySet()) {
+            Path file = write("header-" + n++, entry.getKey(), payload);
+            assertThatThrownBy(() -> HnswVectorStore.load(file)).as(entry.getValue())
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("store file " + file + " is damaged or truncated: its parameters are out "
+                            + "of range: " + entry.getValue());
+        }
+    }
+
+    /**
+     * hnswlib does not check that its id-to-node map agrees with its nodes. In a saved store of the items "a" (node
+     * 0) and "b" (node 1), the map is changed (keeping the payload's length, which Java serialization's framing
+     * needs) so that "b" names node 40, past the end of the node array: the load used to succeed, and the store
+     * failed later with an {@link IndexOutOfBoundsException} from hnswlib; and so that "a" and "b" name each other's
+     * node. Both are refused with a {@link StoreException} naming the file.
+     */
+    @Test
+    void aGraphWhoseIdMapDisagreesWithItsNodesIsRefused() throws IOException {
+        Path original = saved("two-items", 2);
+        StoreFile.Header header = StoreFile.read(original).header();
+        byte[] bytes = payload(original).bytes();
+        int a = findOnce(bytes, lookupEntry("a", 0), "the map entry of 'a'") + lookupEntry("a", 0).length;
+        int b = findOnce(bytes, lookupEntry("b", 1), "the map entry of 'b'") + lookupEntry("b", 1).length;
+
+        byte[] pastTheEnd = bytes.clone();
+        ByteBuffer.wrap(pastTheEnd).putInt(b - Integer.BYTES, CAPACITY + 3);
+        Path missingNode = write("missing-node", header, pastTheEnd);
+        assertThatThrownBy(() -> HnswVectorStore.load(missingNode)).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("store file " + missingNode + " is inconsistent: its graph could not be loaded")
+                .hasCauseInstanceOf(IndexOutOfBoundsException.class);
+
+        byte[] crossed = bytes.clone();
+        ByteBuffer.wrap(crossed).putInt(a - Integer.BYTES, 1).putInt(b - Integer.BYTES, 0);
+        Path crossedNodes = write("crossed-nodes", header, crossed);
+        assertThatThrownBy(() -> HnswVectorStore.load(crossedNodes)).isInstanceOf(StoreException.class)
+                .hasMessage("store file " + crossedNodes + " is inconsistent: its graph's id map does not lead to the "
+                        + "node of item 'a'");
+    }
+
+    /** A file holds only vectors a store accepts: one whose norm is above the limit is refused, naming it. */
+    @Test
+    void aVectorAboveTheNormLimitIsRefused() throws IOException {
+        Path original = saved("one-item", 1);
+        byte[] bytes = payload(original).bytes();
+        byte[] vector = ByteBuffer.allocate(4 * Integer.BYTES).putInt(DIMENSION).putFloat(1).putFloat(2).putFloat(3)
+                .array();
+        int first = findOnce(bytes, vector, "the vector of 'a'") + Integer.BYTES;
+        ByteBuffer.wrap(bytes).putFloat(first, 1e30f);
+        Path file = write("huge-vector", StoreFile.read(original).header(), bytes);
+
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageStartingWith("store file " + file + " is damaged")
+                .hasMessageContaining("vector of item 'a' has a Euclidean norm of 1.00000e+30, above the limit of "
+                        + "1.00000e+18");
+    }
+
     private Path saved(String name, int items) {
         HnswVectorStore store = HnswVectorStore.builder(DIMENSION, Metric.COSINE).m(M).efConstruction(20)
                 .initialCapacity(CAPACITY).build();
-        if (items > 0) {
-            store.upsert(new VectorRecord("a", new float[] {1, 2, 3}, Map.of("k", "v")));
+        for (int i = 0; i < items; i++) {
+            String id = String.valueOf((char) ('a' + i));
+            store.upsert(new VectorRecord(id, new float[] {1 + i, 2, 3}, Map.of("k", "v")));
         }
         Path file = folder.resolve(name + ".hnsw");
         store.save(file);
@@ -157,15 +256,26 @@ class CraftedFileTest {
         byte[] payload = Arrays.copyOfRange(bytes, start, start + (int) payloadLength);
         byte[] fixedFields = ByteBuffer.allocate(4 * Integer.BYTES).putInt(CAPACITY).putInt(M).putInt(M)
                 .putInt(2 * M).array();
+        return new Payload(payload, findOnce(payload, fixedFields, "hnswlib's fixed fields"));
+    }
+
+    /** @return where the pattern is in the bytes, after checking that it is there exactly once */
+    private static int findOnce(byte[] bytes, byte[] pattern, String what) {
         int found = -1;
-        for (int i = 0; i + fixedFields.length <= payload.length; i++) {
-            if (Arrays.equals(payload, i, i + fixedFields.length, fixedFields, 0, fixedFields.length)) {
-                assertThat(found).as("hnswlib's fixed fields found once").isEqualTo(-1);
+        for (int i = 0; i + pattern.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+                assertThat(found).as("%s found once", what).isEqualTo(-1);
                 found = i;
             }
         }
-        assertThat(found).as("hnswlib's fixed fields").isPositive();
-        return new Payload(payload, found);
+        assertThat(found).as(what).isPositive();
+        return found;
+    }
+
+    /** @return an entry of hnswlib's id-to-node map as written: the id's length and UTF-8 bytes, the node id */
+    private static byte[] lookupEntry(String id, int node) {
+        byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 * Integer.BYTES + utf8.length).putInt(utf8.length).put(utf8).putInt(node).array();
     }
 
     /** Writes the payload with one number changed, under the original file's header. */

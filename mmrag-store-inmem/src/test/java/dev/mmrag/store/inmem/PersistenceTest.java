@@ -12,19 +12,32 @@ import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.test.TestVectors;
 import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link HnswVectorStore#save(Path)} and {@link HnswVectorStore#load(Path)}: a round trip keeps everything, a save
- * replaces a file through a temporary one, and every kind of bad file is refused with a {@link StoreException}
+ * replaces a file through a temporary one (also when the file's name is as long as allowed, and even when the save
+ * fails with an {@link Error}, the temporary file is gone afterwards), the file keeps its POSIX permissions or gets
+ * those of any new file, and every kind of bad file is refused with a {@link StoreException}
  * naming the problem: missing, not a store file, another format version, truncated at any length, any bit flipped,
  * and crafted files (correct checksum) that name a class outside the allow-list or contain an array.
  */
@@ -70,9 +83,11 @@ class PersistenceTest {
         assertThat(loaded.count()).isEqualTo(2_000);
     }
 
-    @Test
-    void saveReplacesTheFileAndLeavesNoTemporaryFile() throws IOException {
-        Path file = folder.resolve("store.hnsw");
+    /** Also for a name of 255 bytes, the longest that common file systems allow. */
+    @ParameterizedTest
+    @MethodSource("fileNames")
+    void saveReplacesTheFileAndLeavesNoTemporaryFile(String name) throws IOException {
+        Path file = folder.resolve(name);
         HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
         store.upsert(records(10));
         store.save(file);
@@ -80,9 +95,125 @@ class PersistenceTest {
         store.save(file);
 
         assertThat(HnswVectorStore.load(file).count()).isEqualTo(50);
-        try (var files = Files.list(folder)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("store.hnsw");
+        assertFolderHoldsOnly(name);
+    }
+
+    static Stream<String> fileNames() {
+        return Stream.of("store.hnsw", "s".repeat(250) + ".hnsw");
+    }
+
+    /** Needs a file system with POSIX permissions, as on Linux and macOS. */
+    @Test
+    void saveKeepsThePermissionsOfTheFileItReplaces() throws IOException {
+        Path file = savedStore();
+        HnswVectorStore store = HnswVectorStore.load(file);
+        for (String permissions : List.of("rw-r--r--", "rw-rw----", "r--------")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+            store.save(file);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo(permissions);
         }
+    }
+
+    /**
+     * A new file gets what any newly created file gets from the process's umask. Needs a file system with POSIX
+     * permissions; with a umask of 077 this would hold even for a save that made every file rw-------.
+     */
+    @Test
+    void saveGivesANewFileTheDefaultPermissionsOfNewFiles() throws IOException {
+        Path reference = Files.createFile(folder.resolve("created-normally"));
+        Path file = folder.resolve("store.hnsw");
+        HnswVectorStore.builder(DIM, Metric.COSINE).build().save(file);
+
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(Files.getPosixFilePermissions(reference));
+    }
+
+    @Test
+    void anErrorWhileWritingDeletesTheTemporaryFileAndKeepsTheOldOne() throws IOException {
+        Path file = savedStore();
+        StoreFile.Header header = StoreFile.read(file).header();
+        OutOfMemoryError error = new OutOfMemoryError("thrown by the test while the payload is written");
+
+        assertThatThrownBy(() -> StoreFile.write(file, header, out -> {
+            out.write(new byte[100_000]);
+            throw error;
+        })).isSameAs(error);
+
+        assertThat(HnswVectorStore.load(file).count()).isEqualTo(40);
+        assertFolderHoldsOnly("store.hnsw");
+    }
+
+    /**
+     * One thread saves two stores of different sizes over the same file in turn, as another process replacing the
+     * file would, while this thread loads it for two seconds (and until it has seen both): every load sees a whole
+     * file, the old or the new one.
+     */
+    @Test
+    void loadsWhileTheFileIsReplacedSeeTheOldFileOrTheNewOne() throws Exception {
+        Path file = folder.resolve("shared.hnsw");
+        List<HnswVectorStore> stores = new ArrayList<>();
+        for (int count : new int[] {10, 300}) {
+            HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+            store.upsert(records(count)).throwIfFailed();
+            stores.add(store);
+        }
+        stores.get(0).save(file);
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicInteger saves = new AtomicInteger();
+        ConcurrentLinkedQueue<Throwable> saveErrors = new ConcurrentLinkedQueue<>();
+        Thread saver = new Thread(() -> {
+            try {
+                while (loading.get()) {
+                    stores.get(saves.get() % 2).save(file);
+                    saves.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                saveErrors.add(e);
+            }
+        });
+        Map<Long, Integer> loadedCounts = new TreeMap<>();
+        List<RuntimeException> loadErrors = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        saver.start();
+        try {
+            while (saver.isAlive() && (System.nanoTime() < end || loadedCounts.size() < 2)) {
+                try {
+                    loadedCounts.merge(HnswVectorStore.load(file).count(), 1, Integer::sum);
+                } catch (RuntimeException e) {
+                    loadErrors.add(e);
+                }
+            }
+        } finally {
+            loading.set(false);
+            saver.join();
+        }
+
+        assertThat(saveErrors).isEmpty();
+        assertThat(loadErrors).as("loads that failed, of %d", loadErrors.size() + loadedCounts.values().stream()
+                .mapToInt(Integer::intValue).sum()).isEmpty();
+        assertThat(loadedCounts).as("loads per item count, during %d saves", saves.get()).containsOnlyKeys(10L, 300L);
+    }
+
+    /**
+     * The writer checks the reader's limits too, so that no path into the graph (upsert refuses such items) can
+     * make a save replace a good file with one that cannot be loaded: the item is written the way hnswlib writes
+     * every item of a saved index.
+     */
+    @Test
+    void writingAnItemBeyondTheReadersLimitsFailsAndKeepsTheOldFile() throws IOException {
+        Path file = savedStore();
+        StoreFile.Header header = StoreFile.read(file).header();
+        HnswItem tooLong = new HnswItem("too-long", vector(1),
+                Map.of("tags", Collections.nCopies(HnswVectorStore.MAX_LIST_ELEMENTS + 1, 7L)));
+
+        assertThatThrownBy(() -> StoreFile.write(file, header, out -> {
+            ObjectOutputStream objects = new ObjectOutputStream(out);
+            new ItemCodec.ItemSerializer().write(tooLong, objects);
+            objects.flush();
+        })).isInstanceOf(InvalidObjectException.class).hasMessageContaining("item 'too-long' cannot be saved")
+                .hasMessageContaining("key 'tags'").hasMessageContaining("limit is 1048576");
+
+        assertThat(HnswVectorStore.load(file).count()).isEqualTo(40);
+        assertFolderHoldsOnly("store.hnsw");
     }
 
     @Test
@@ -176,6 +307,12 @@ class PersistenceTest {
         Path file = crafted(new long[1 << 20]);
         assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("was refused").hasMessageContaining("array");
+    }
+
+    private void assertFolderHoldsOnly(String name) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(name);
+        }
     }
 
     private Path savedStore() {

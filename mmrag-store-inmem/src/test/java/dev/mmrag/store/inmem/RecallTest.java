@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * 20,000 clustered 128-dimensional vectors (cosine), for 200 queries drawn from the same clusters and never stored.
  *
  * <p>Each item has a {@code category} (0 to 9, a tenth of the items each) and a {@code rare} flag (one item in
- * 200). By the store's documented switch (exact scan above a width of 1/16 of 20,000 = 1,250), a filter on one
+ * 200). By the store's documented switch (exact scan from a width of 1/16 of 20,000 = 1,250), a filter on one
  * category (width about 64 / 0.1 = 640) and one on half the categories (width about 128) walk the graph, widening;
  * the {@code rare} filter (width about 12,800) scans exactly.
  */
