@@ -173,6 +173,9 @@ final class StoreFile {
     static void write(Path target, Header header, PayloadWriter payload) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path folder = absolute.getParent();
+        if (!Files.isDirectory(folder)) {
+            throw new NoSuchFileException(folder.toString(), null, "the folder to save into does not exist");
+        }
         Path temporary = createTemporaryFile(folder);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {

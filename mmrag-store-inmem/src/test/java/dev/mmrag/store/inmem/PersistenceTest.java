@@ -102,6 +102,15 @@ class PersistenceTest {
         return Stream.of("store.hnsw", "s".repeat(250) + ".hnsw");
     }
 
+    @Test
+    void savingIntoAFolderThatDoesNotExistNamesTheFolder() {
+        Path missing = folder.resolve("no/such/dir");
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        assertThatThrownBy(() -> store.save(missing.resolve("x.hnsw"))).isInstanceOf(StoreException.class)
+                .hasMessageContaining(missing.toAbsolutePath() + ": the folder to save into does not exist");
+        assertThat(Files.exists(missing)).isFalse();
+    }
+
     /** Needs a file system with POSIX permissions, as on Linux and macOS. */
     @Test
     void saveKeepsThePermissionsOfTheFileItReplaces() throws IOException {
