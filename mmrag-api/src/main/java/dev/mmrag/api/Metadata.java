@@ -113,11 +113,16 @@ public final class Metadata {
         String subject(String key) {
             return String.format(subject, key);
         }
+
+        /** @return whether the value is an item's own (not a list element's or a filter's) */
+        boolean isItemValue() {
+            return this == VALUE || this == SCALAR;
+        }
     }
 
     private static Object normalise(String key, Object value, Role role) {
         if (value == null) {
-            throw new InvalidInputException(role == Role.VALUE || role == Role.SCALAR
+            throw new InvalidInputException(role.isItemValue()
                     ? "metadata key '" + key + "' has a null value; remove the key instead"
                     : role.subject(key) + " null; expected a String, Boolean or number");
         }
@@ -152,7 +157,7 @@ public final class Metadata {
             return Collections.unmodifiableList(copy);
         }
         throw new InvalidInputException(role.subject(key)
-                + (role == Role.VALUE || role == Role.SCALAR ? " a value of" : "")
+                + (role.isItemValue() ? " a value of" : "")
                 + " unsupported type " + typeName(value) + "; expected a String, Boolean or number"
                 + (role == Role.VALUE ? ", or a List of those" : "")
                 + (role == Role.FILTER_VALUE && value instanceof Collection ? " (use Filter.in for several values)" : ""));

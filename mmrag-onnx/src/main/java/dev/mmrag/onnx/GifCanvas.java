@@ -23,11 +23,9 @@ import org.w3c.dom.Node;
  * @param height the canvas's height
  * @param left the frame's first column on the canvas
  * @param top the frame's first row on the canvas
- * @param frameWidth the frame's width
- * @param frameHeight the frame's height
  * @param fillIndex the palette index of the pixels the frame does not cover
  */
-record GifCanvas(int width, int height, int left, int top, int frameWidth, int frameHeight, int fillIndex) {
+record GifCanvas(int width, int height, int left, int top, int fillIndex) {
 
     private static final String STREAM_FORMAT = "javax_imageio_gif_stream_1.0";
     private static final String IMAGE_FORMAT = "javax_imageio_gif_image_1.0";
@@ -51,7 +49,7 @@ record GifCanvas(int width, int height, int left, int top, int frameWidth, int f
         int screenHeight = screen == null ? frameHeight : intAttribute(screen, "logicalScreenHeight");
         boolean transparent = control != null && "TRUE".equals(control.getAttribute("transparentColorFlag"));
         return new GifCanvas(Math.max(screenWidth, left + frameWidth), Math.max(screenHeight, top + frameHeight), left,
-                top, frameWidth, frameHeight, transparent ? intAttribute(control, "transparentColorIndex") : 0);
+                top, transparent ? intAttribute(control, "transparentColorIndex") : 0);
     }
 
     /**

@@ -126,7 +126,7 @@ final class ImageDecoder {
     /** @return the messages of an exception and its causes, for decoders whose own message is only a preamble */
     private static String messages(Throwable e) {
         StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
             String message = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName()
                     : t.getMessage().strip();
             if (text.length() == 0) {
