@@ -116,7 +116,7 @@ public record Catalog(Path folder, List<Item> items) {
         try {
             return path.toRealPath();
         } catch (java.io.IOException e) {
-            throw new InvalidInputException("cannot resolve " + path + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot resolve " + path + ": " + JsonLines.reason(e), e);
         }
     }
 

@@ -131,7 +131,7 @@ final class JsonLines {
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(file + " does not exist", e);
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot read " + file + ": " + reason(e), e);
         }
         if (!attributes.isRegularFile()) {
             throw new InvalidInputException(file + " is not a regular file (it is "
@@ -158,7 +158,7 @@ final class JsonLines {
                 }
             }
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot read " + file + ": " + reason(e), e);
         }
         return lines;
     }
@@ -235,6 +235,22 @@ final class JsonLines {
                     + abbreviate(node.toString()));
         }
         return node;
+    }
+
+    /**
+     * @param e an I/O failure
+     * @return why it failed, without the file name that the message gives already (a file system exception's
+     *     message is the file name)
+     */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException) {
+            java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
+            return f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static String abbreviate(String text) {
