@@ -12,7 +12,7 @@ source.quantize(64).save("source.gif")                      # palette GIF
 Image.open("source.gif").convert("RGB").save("source.gif.pillow.png")   # how Pillow decodes it
 source.convert("L").save("gray.jpg", quality=90)            # one-channel JPEG
 Image.open("gray.jpg").convert("RGB").save("gray.jpg.pillow.png")       # how Pillow decodes it
-source.convert("CMYK").save("cmyk.jpg", quality=90)         # CMYK JPEG, which the JDK cannot decode
+source.convert("CMYK").save("cmyk.jpg", quality=90)         # CMYK JPEG (Adobe-inverted, K = 0)
 PY
 cwebp -quiet -lossless source.png -o lossless.webp
 cwebp -quiet -q 80 source.png -o lossy.webp

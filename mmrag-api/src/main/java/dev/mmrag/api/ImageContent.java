@@ -8,6 +8,7 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -22,6 +23,12 @@ import java.util.Set;
  * {@link InvalidInputException} naming the file. Decoders must not trust {@link #mediaType()}: it is a hint,
  * and the format is detected from the bytes.
  *
+ * <p>Only regular files are read (a symbolic link is followed to its target, which must be a regular file): a
+ * directory, a FIFO, a device such as {@code /dev/zero} or a socket is refused before it is opened, so that an
+ * endless or blocking source cannot hang or exhaust the reader. The same holds for {@code file:} URLs. Files and
+ * URLs are read up to a byte limit ({@link #MAX_BYTES} by default, or the one given to
+ * {@link #readAllBytes(long)}); a file whose size is over the limit is refused without being read.
+ *
  * <p>This is a final class rather than a record because it holds a byte array, which a record would compare
  * by identity. Two image contents are equal when they have the same source (equal bytes, path or URL) and
  * media type.
@@ -30,7 +37,7 @@ import java.util.Set;
  */
 public final class ImageContent implements Content {
 
-    /** Largest image, in bytes, that {@link #readAllBytes()} reads: 512 MiB. */
+    /** Largest image, in bytes, that {@link #readAllBytes()} reads by default: 512 MiB. */
     public static final long MAX_BYTES = 512L * 1024 * 1024;
 
     /** How long opening an image URL may take before it fails: 10 s. */
@@ -159,19 +166,23 @@ public final class ImageContent implements Content {
     }
 
     /**
-     * Opens the image's bytes. A URL is opened with a connect timeout of {@value #URL_CONNECT_TIMEOUT_MS} ms and a read
-     * timeout of {@value #URL_READ_TIMEOUT_MS} ms.
+     * Opens the image's bytes. A file (or {@code file:} URL) must be a regular file; a URL is opened with a connect
+     * timeout of {@value #URL_CONNECT_TIMEOUT_MS} ms and a read timeout of {@value #URL_READ_TIMEOUT_MS} ms. The
+     * stream is not limited: callers that read it whole bound what they read (as {@link #readAllBytes(long)} does).
      *
      * @return a stream the caller must close
-     * @throws InvalidInputException when the file does not exist or cannot be opened, naming it
+     * @throws InvalidInputException when the file does not exist, is not a regular file or cannot be opened, naming
+     *     it
      */
     public InputStream openStream() {
         if (bytes != null) {
             return new ByteArrayInputStream(bytes);
         }
         try {
-            if (path != null) {
-                return Files.newInputStream(path);
+            Path file = localFile();
+            if (file != null) {
+                checkRegularFile(file);
+                return Files.newInputStream(file);
             }
             URLConnection connection = url.toURL().openConnection();
             connection.setConnectTimeout(URL_CONNECT_TIMEOUT_MS);
@@ -180,32 +191,127 @@ public final class ImageContent implements Content {
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(describe() + " does not exist", e);
         } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidInputException("cannot read " + describe() + ": " + e, e);
+            throw new InvalidInputException("cannot read " + describe() + ": " + reason(e), e);
         }
     }
 
     /**
-     * Reads the whole encoded image.
+     * The size of a file image, from the file system, without reading it.
+     *
+     * @return the size in bytes of an in-memory image or a file (or {@code file:} URL), or empty for other URLs,
+     *     whose size is known only once they are read
+     * @throws InvalidInputException when the file does not exist or is not a regular file
+     */
+    public Optional<Long> size() {
+        if (bytes != null) {
+            return Optional.of((long) bytes.length);
+        }
+        Path file = localFile();
+        if (file == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(checkRegularFile(file).size());
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(describe() + " does not exist", e);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + describe() + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * Reads the whole encoded image, up to {@link #MAX_BYTES}.
      *
      * @return the encoded bytes (a copy for in-memory images)
-     * @throws InvalidInputException when the image cannot be read or is larger than {@link #MAX_BYTES}
+     * @throws InvalidInputException when the image cannot be read, is not a regular file or is larger than
+     *     {@link #MAX_BYTES}
      */
     public byte[] readAllBytes() {
+        return readAllBytes(MAX_BYTES);
+    }
+
+    /**
+     * Reads the whole encoded image, refusing one over a byte limit: a file whose size is over it is refused
+     * before it is read, and any other source is read no further than the limit.
+     *
+     * @param maxBytes the largest image accepted, in bytes; positive, at most {@code Integer.MAX_VALUE - 8}
+     * @return the encoded bytes (a copy for in-memory images)
+     * @throws InvalidInputException when the image cannot be read, is not a regular file, is empty or is larger
+     *     than {@code maxBytes}
+     */
+    public byte[] readAllBytes(long maxBytes) {
+        if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("the byte limit must be between 1 and " + (Integer.MAX_VALUE - 8)
+                    + ", got " + maxBytes);
+        }
         if (bytes != null) {
+            if (bytes.length > maxBytes) {
+                throw tooLarge(bytes.length + " bytes", maxBytes);
+            }
             return bytes.clone();
         }
+        Optional<Long> size = size();
+        if (size.isPresent() && size.get() > maxBytes) {
+            throw tooLarge(size.get() + " bytes", maxBytes);
+        }
         try (InputStream in = openStream()) {
-            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BYTES + 1));
-            if (data.length > MAX_BYTES) {
-                throw new InvalidInputException(describe() + " is larger than the limit of " + MAX_BYTES + " bytes");
+            byte[] data = in.readNBytes((int) maxBytes + 1);
+            if (data.length > maxBytes) {
+                throw tooLarge("more than " + maxBytes + " bytes", maxBytes);
             }
             if (data.length == 0) {
                 throw new InvalidInputException(describe() + " is empty");
             }
             return data;
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read " + describe() + ": " + e, e);
+            throw new InvalidInputException("cannot read " + describe() + ": " + reason(e), e);
         }
+    }
+
+    /**
+     * @param size the image's size, for the message ("12 bytes", "more than 10 bytes")
+     * @param maxBytes the limit
+     * @return the exception saying the image is over the limit
+     */
+    public InvalidInputException tooLarge(String size, long maxBytes) {
+        return new InvalidInputException(describe() + " is " + size + ", over the limit of " + maxBytes + " bytes");
+    }
+
+    /** @return the file a path image or a {@code file:} URL image reads, or null */
+    private Path localFile() {
+        if (path != null) {
+            return path;
+        }
+        if (url != null && "file".equalsIgnoreCase(url.getScheme())) {
+            try {
+                return Path.of(url);
+            } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                throw new InvalidInputException(describe() + " is not a valid file URL: " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    /** Follows symbolic links: the file they lead to must be a regular file. */
+    private BasicFileAttributes checkRegularFile(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            String kind = attributes.isDirectory() ? "a directory" : "a FIFO, device or socket";
+            throw new InvalidInputException(describe() + " is not a regular file (it is " + kind + ")");
+        }
+        return attributes;
+    }
+
+    /** @return an I/O failure's reason, without repeating the file name that the message already gives */
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException) {
+            java.nio.file.FileSystemException f = (java.nio.file.FileSystemException) e;
+            return f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     @Override

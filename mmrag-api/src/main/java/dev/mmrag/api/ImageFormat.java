@@ -10,12 +10,14 @@ import java.util.stream.Collectors;
  * name or a declared media type: an {@link ImageContent}'s {@link ImageContent#mediaType()} is only a hint, and
  * untrusted input may carry any name. Adapters use {@link #detect(byte[])} to decide how to decode an image (an
  * encoder) or which media type to declare when sending it on (a generator), and {@link #describeHead(byte[])} to
- * say in an error message what the bytes were instead.
+ * say in an error message what kind of bytes they were instead, without quoting them (a file named by untrusted
+ * input may be anyone's secret, and a message is printed or logged).
  *
  * <pre>{@code
  * byte[] bytes = image.readAllBytes();
  * ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> new InvalidInputException(image.describe()
- *         + " is not an image (it starts with " + ImageFormat.describeHead(bytes) + ")"));
+ *         + " is not a JPEG, PNG, GIF, BMP or WebP image (its first bytes are " + ImageFormat.describeHead(bytes)
+ *         + ")"));
  * String mediaType = format.mediaType();   // "image/png", whatever the file was called
  * }</pre>
  *
@@ -40,7 +42,7 @@ public enum ImageFormat {
     /** The most bytes {@link #detect(byte[])} reads: 12, the RIFF header of a WebP file. */
     public static final int SIGNATURE_BYTES = 12;
 
-    /** How many bytes {@link #describeHead(byte[])} shows. */
+    /** How many bytes {@link #describeHead(byte[])} looks at. */
     private static final int HEAD_BYTES = 8;
 
     private static final byte[] JPEG_SIGNATURE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
@@ -95,9 +97,11 @@ public enum ImageFormat {
     }
 
     /**
-     * Describes the first bytes of something that was expected to be an image, for error messages: up to 8 bytes
-     * in hexadecimal, then the same bytes as text in quotes, with a dot for every byte that is not printable
-     * ASCII; {@code 74 68 69 73 20 69 73 20 "this is "}, {@code 25 50 44 46 2d 31 2e 37 "%PDF-1.7"}.
+     * Says what kind of bytes something that was expected to be an image starts with, for error messages, without
+     * quoting any of them: {@code "text"} when its first {@value #HEAD_BYTES} bytes are printable ASCII or
+     * whitespace (an HTML error page, a password file, a JSON answer), {@code "binary data"} otherwise, {@code "no
+     * bytes"} when there are none. Earlier versions showed the bytes themselves, which leaked the start of whatever
+     * file a hostile catalogue or index named.
      *
      * @param bytes some bytes; not changed
      * @return their description
@@ -107,15 +111,18 @@ public enum ImageFormat {
         if (bytes == null) {
             throw new InvalidInputException("bytes must not be null");
         }
+        if (bytes.length == 0) {
+            return "no bytes";
+        }
         int length = Math.min(HEAD_BYTES, bytes.length);
-        StringBuilder hex = new StringBuilder();
-        StringBuilder text = new StringBuilder();
         for (int i = 0; i < length; i++) {
             int value = bytes[i] & 0xFF;
-            hex.append(String.format("%02x ", value));
-            text.append(value >= 0x20 && value < 0x7F ? (char) value : '.');
+            boolean printable = value >= 0x20 && value < 0x7F || value == '\t' || value == '\n' || value == '\r';
+            if (!printable) {
+                return "binary data";
+            }
         }
-        return hex + "\"" + text + "\"";
+        return "text";
     }
 
     /**

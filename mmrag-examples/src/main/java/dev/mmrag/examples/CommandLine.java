@@ -40,7 +40,7 @@ final class CommandLine {
      * @param optionNames the options that take a value
      * @param switchNames the options that take none
      * @return the parsed arguments
-     * @throws UsageException on an unknown option, a missing value or a stray argument
+     * @throws UsageException on an unknown option, a missing or empty value or a stray argument
      */
     static CommandLine parse(String[] args, Set<String> optionNames, Set<String> switchNames) {
         String command = null;
@@ -68,6 +68,9 @@ final class CommandLine {
                             throw new UsageException("option --" + name + " needs a value");
                         }
                         value = args[++i];
+                    }
+                    if (value.isEmpty()) {
+                        throw new UsageException("option --" + name + " needs a value, got an empty one");
                     }
                     if (options.put(name, value) != null) {
                         throw new UsageException("option --" + name + " is given twice");

@@ -59,8 +59,11 @@ public record LabelledQuery(String text, Path image, Set<String> relevant) {
             Path image = null;
             if (line.object().has("image")) {
                 image = folder.resolve(line.requiredText("image")).normalize();
-                if (!Files.isRegularFile(image)) {
+                if (!Files.exists(image)) {
                     throw line.problem("image " + image + " does not exist");
+                }
+                if (!Files.isRegularFile(image)) {
+                    throw line.problem("image " + image + " is not a regular file");
                 }
             }
             if (text == null && image == null) {

@@ -145,6 +145,72 @@ class StyleFinderTest {
         assertThat(run.out()).contains("[1] Red Hat");
     }
 
+    /**
+     * A FIFO (which would block a reader forever) and a link to {@code /dev/zero} (which never ends) among the
+     * photos fail for their products alone, at once, and the other products are indexed.
+     */
+    @Test
+    void photosThatAreNotRegularFilesAreSkippedWithoutHanging(@TempDir Path dir) throws Exception {
+        Files.copy(Assets.styleCatalog().resolve("images/sku-0201.jpg"), dir.resolve("hat.jpg"));
+        assertThat(new ProcessBuilder("mkfifo", dir.resolve("fifo.jpg").toString()).start().waitFor()).isZero();
+        Files.createSymbolicLink(dir.resolve("zero.jpg"), Path.of("/dev/zero"));
+        Files.writeString(dir.resolve("catalog.jsonl"), String.join("\n",
+                "{\"id\": \"hat\", \"image\": \"hat.jpg\", \"name\": \"Red Hat\"}",
+                "{\"id\": \"fifo\", \"image\": \"fifo.jpg\", \"name\": \"Fifo\"}"));
+        Run run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofMinutes(2),
+                () -> run("find", "--text", "a red hat", "--catalog", dir.toString()));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("Indexed 1 of 2 products")
+                .contains("skipped item 'fifo': image file " + dir.toRealPath().resolve("fifo.jpg")
+                        + " is not a regular file (it is a FIFO, device or socket)");
+        assertThat(run.out()).contains("[1] Red Hat");
+    }
+
+    @Test
+    void aPhotoLinkedFromOutsideTheCatalogueIsRefusedAndNotQuoted(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("images"));
+        Files.createSymbolicLink(dir.resolve("images/evil.jpg"), Path.of("/etc/passwd"));
+        Files.writeString(dir.resolve("catalog.jsonl"), "{\"id\": \"evil\", \"image\": \"images/evil.jpg\"}\n");
+        Run run = run("find", "--text", "a red hat", "--catalog", dir.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("error: " + dir.toRealPath().resolve("catalog.jsonl") + " line 1: field 'image' "
+                + "\"images/evil.jpg\" leads outside the catalogue folder through a symbolic link\n");
+        Files.writeString(dir.resolve("outfit.jpg"), "root:x:0:0:root:/root:/bin/bash\n");
+        Run photo = run("find", "--image", dir.resolve("outfit.jpg").toString());
+        assertThat(photo.err()).isEqualTo("error: image file " + dir.resolve("outfit.jpg") + " is not a JPEG, PNG, GIF, "
+                + "BMP or WebP image (its first bytes are text)\n");
+    }
+
+    @Test
+    void inputMistakesGetOneClearMessage(@TempDir Path dir) throws Exception {
+        Run passwd = run("find", "--text", "hat", "--catalog", "/etc/passwd");
+        assertThat(passwd.exitCode()).isEqualTo(1);
+        assertThat(passwd.err()).isEqualTo("error: catalogue folder /etc/passwd is not a folder; expected a folder "
+                + "holding catalog.jsonl and the product photos\n");
+
+        Run emptyOut = run("index", "--out", "");
+        assertThat(emptyOut.exitCode()).isEqualTo(2);
+        assertThat(emptyOut.err()).startsWith("error: option --out needs a value, got an empty one\n");
+        assertThat(run("index", "--out=").err()).startsWith("error: option --out needs a value, got an empty one\n");
+        assertThat(run("find", "--text", "").err()).startsWith("error: option --text needs a value, got an empty one");
+
+        Files.write(dir.resolve("catalog.jsonl"), new byte[] {'{', '"', 'i', 'd', '"', ':', ' ', '"', (byte) 0xE9, '"',
+            '}', '\n'});
+        Run latin1 = run("find", "--text", "hat", "--catalog", dir.toString());
+        assertThat(latin1.err()).isEqualTo("error: " + dir.toRealPath().resolve("catalog.jsonl") + " line 1: not valid "
+                + "UTF-8 (at byte 9 of the line); the file must be UTF-8 text\n");
+
+        Files.writeString(dir.resolve("catalog.jsonl"), "{\"id\": \"a\", \"image\": \"a.jpg\", \"price\": 1e-999}\n");
+        Run tiny = run("find", "--text", "hat", "--catalog", dir.toString());
+        assertThat(tiny.err()).as("the file and line are named once").isEqualTo("error: "
+                + dir.toRealPath().resolve("catalog.jsonl") + " line 1: field 'price' has the number 1E-999, which a "
+                + "64-bit floating-point number cannot hold exactly (it would become 0.0); write at most 17 "
+                + "significant digits, within about 1e-307 to 1e308\n");
+
+        Run queries = run("eval", "--queries", dir.toString());
+        assertThat(queries.err()).isEqualTo("error: " + dir + " is not a regular file (it is a directory)\n");
+    }
+
     @Test
     void usageErrorsExitWithTwoAndAHint() {
         Run unknown = run("find", "--imgae", "x.jpg");

@@ -29,8 +29,8 @@ import java.util.Optional;
  * <p>Images are sent inline, base64-encoded with their media type, because the providers cannot read local files
  * and should not be asked to fetch catalogue URLs. The media type is detected from the bytes (JPEG, PNG, GIF and
  * WebP, the formats vision models accept), not trusted from the file name. A query image that cannot be read, is
- * in another format or is larger than the limit is the caller's error ({@link InvalidInputException}, quoting
- * the file's first bytes when it is not an image); a retrieved item's image with such a problem is left out and
+ * in another format or is larger than the limit is the caller's error ({@link InvalidInputException}, saying
+ * whether the file starts like text when it is not an image); a retrieved item's image with such a problem is left out and
  * reported as a warning that names the item, since one broken catalogue picture must not stop the answer. That
  * warning never quotes the file: an item's image reference comes from stored metadata, which in a shared index
  * anyone who can write to it controls, and could name any file this process can read.

@@ -167,7 +167,7 @@ class PromptMessagesTest {
                 .hasMessageContaining("the query image")
                 .hasMessageContaining("photo.bmp")
                 .hasMessageContaining("not a JPEG, PNG, GIF or WebP")
-                .hasMessageContaining("42 4d");
+                .hasMessageContaining("(its first bytes are binary data)").hasMessageNotContaining("42 4d");
     }
 
     @Test

@@ -15,7 +15,10 @@ import java.nio.file.Path;
  * <p>The settings come from the model directory's {@code preprocessor_config.json} (see the Hugging Face
  * documentation of {@code CLIPImageProcessor}; missing keys take its defaults). Untrusted images are handled as
  * {@link ClipOnnxEncoder} describes: the format is detected from the bytes, and an image over the pixel limit
- * (default {@value #DEFAULT_MAX_PIXELS} pixels, 100 Mpx) is refused before its pixels are decoded.
+ * (default {@value #DEFAULT_MAX_PIXELS} pixels, 100 Mpx) is refused before its pixels are decoded, a file over the
+ * byte limit (default {@value #DEFAULT_MAX_BYTES} bytes, 128 MiB) before it is read. A JPEG's EXIF orientation is
+ * applied (the image is turned upright first); {@link ClipOnnxEncoder.Builder#exifOrientation(boolean)} turns that
+ * off, for the reference's exact values on rotated photos (the reference ignores the tag).
  *
  * <p>Only the part of the resized image that the crop keeps is computed, so a large photo costs little more than
  * its decoding; resizing, rescaling and normalising write straight into the target buffer (see
@@ -33,6 +36,12 @@ public final class ClipImagePreprocessor {
     /** The default pixel limit: 100 megapixels. */
     public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
+    /**
+     * The default byte limit of an encoded image: 128 MiB (134217728 bytes), above nearly any photo (a 100 Mpx
+     * JPEG is some 20 to 60 MB); a file over it is refused before it is read, and no source is read past it.
+     */
+    public static final long DEFAULT_MAX_BYTES = ImageDecoder.DEFAULT_MAX_BYTES;
+
     private final PreprocessorConfig config;
     private final ImageDecoder decoder;
     private final float[][] lookupTable;
@@ -44,8 +53,17 @@ public final class ClipImagePreprocessor {
      * @param threads the threads the resize of a large image may be split across
      */
     ClipImagePreprocessor(PreprocessorConfig config, long maxPixels, PilBicubicResize.Threads threads) {
+        this(config, new ImageDecoder(maxPixels), threads);
+    }
+
+    /**
+     * @param config the preprocessing settings
+     * @param decoder the image decoder, with its limits
+     * @param threads the threads the resize of a large image may be split across
+     */
+    ClipImagePreprocessor(PreprocessorConfig config, ImageDecoder decoder, PilBicubicResize.Threads threads) {
         this.config = config;
-        this.decoder = new ImageDecoder(maxPixels);
+        this.decoder = decoder;
         this.lookupTable = config.lookupTable();
         this.threads = threads;
     }
@@ -74,6 +92,13 @@ public final class ClipImagePreprocessor {
         ModelDirectory directory = ModelDirectory.open(modelDirectory);
         return new ClipImagePreprocessor(PreprocessorConfig.from(directory.json(PreprocessorConfig.FILE)), maxPixels,
                 PilBicubicResize.Threads.CALLING_THREAD);
+    }
+
+    static void checkMaxBytes(long maxBytes) {
+        if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException("the image byte limit must be between 1 and " + (Integer.MAX_VALUE - 8)
+                    + ", got " + maxBytes);
+        }
     }
 
     static void checkMaxPixels(long maxPixels) {
@@ -169,7 +194,7 @@ public final class ClipImagePreprocessor {
 
     @Override
     public String toString() {
-        return "ClipImagePreprocessor[" + config + ", maxPixels=" + maxPixels() + ", resizeKernel=" + resizeKernel()
-                + "]";
+        return "ClipImagePreprocessor[" + config + ", maxPixels=" + maxPixels() + ", maxBytes=" + decoder.maxBytes()
+                + ", exifOrientation=" + decoder.exifOrientation() + ", resizeKernel=" + resizeKernel() + "]";
     }
 }

@@ -56,9 +56,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * to 77 tokens ending with {@code <|endoftext|>}, as the reference does, and the truncation is reported to the
  * {@link EncodingListener} of {@link #encode(List, EncodingListener)} (it is not an error).
  *
- * <p><b>Images</b> are untrusted input: the format (JPEG, PNG, GIF, BMP, WebP) is detected from the bytes, the
- * width and height are read from the header and an image over the pixel limit is refused before decoding, and a
- * file that cannot be read or decoded gives an {@link InvalidInputException} naming it. Images are decoded and
+ * <p><b>Images</b> are untrusted input: only regular files are read (not a FIFO or a device, also through a
+ * symbolic link), a file over the byte limit is refused before it is read, the format (JPEG, PNG, GIF, BMP, WebP)
+ * is detected from the first bytes, the width and height are read from the header and an image over the pixel
+ * limit is refused before decoding, and a file that cannot be read or decoded gives an
+ * {@link InvalidInputException} naming it (never quoting its bytes). CMYK and YCCK JPEGs are converted to RGB as
+ * Pillow converts them, and a JPEG's EXIF orientation is applied (see {@link Builder#exifOrientation(boolean)}). Images are decoded and
  * preprocessed on a small thread pool, the next batch while the model runs the current one (the first batch of
  * images is a quarter of the batch size, so that the model starts early). The sample values equal Pillow's
  * byte for byte for JPEG, PNG, GIF and BMP; see {@link ClipImagePreprocessor}. Starting the JVM with
@@ -73,7 +76,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@value #DEFAULT_BATCH_SIZE}; ONNX Runtime intra-op threads = the number of available processors, not spinning
  * ({@value #DEFAULT_INTRA_OP_SPINNING}, see {@link Builder#intraOpSpinning(boolean)}); graph optimisation
  * {@link OptimizationLevel#ALL}; image preprocessing threads = the number of available processors;
- * pixel limit {@value ClipImagePreprocessor#DEFAULT_MAX_PIXELS} (100 Mpx); outputs
+ * pixel limit {@value ClipImagePreprocessor#DEFAULT_MAX_PIXELS} (100 Mpx); image byte limit
+ * {@value ClipImagePreprocessor#DEFAULT_MAX_BYTES} (128 MiB); EXIF orientation applied; outputs
  * {@value #DEFAULT_TEXT_OUTPUT} and {@value #DEFAULT_IMAGE_OUTPUT}; vectors L2-normalised.
  *
  * <p><b>Thread-safety:</b> safe for concurrent use; sessions, the tokenizer and the thread pool are shared by all
@@ -143,7 +147,8 @@ public final class ClipOnnxEncoder implements Encoder {
                 String file = builder.visionModelFile != null ? builder.visionModelFile : builder.variant.visionModel();
                 preprocessing = Executors.newFixedThreadPool(builder.preprocessingThreads, daemonThreads());
                 preprocessor = new ClipImagePreprocessor(PreprocessorConfig.from(directory.json(PreprocessorConfig.FILE)),
-                        builder.maxPixels, new PilBicubicResize.Threads(preprocessing, builder.preprocessingThreads));
+                        new ImageDecoder(builder.maxPixels, builder.maxImageBytes, builder.exifOrientation),
+                        new PilBicubicResize.Threads(preprocessing, builder.preprocessingThreads));
                 visionModel = own(ClipVisionModel.of(OnnxModel.load(environment, options, directory.file(file), file),
                         builder.imageOutput, dimension, preprocessor.height(), preprocessor.width()));
             } else {
@@ -454,6 +459,8 @@ public final class ClipOnnxEncoder implements Encoder {
         private OptimizationLevel optimizationLevel = OptimizationLevel.ALL;
         private int preprocessingThreads = Runtime.getRuntime().availableProcessors();
         private long maxPixels = ClipImagePreprocessor.DEFAULT_MAX_PIXELS;
+        private long maxImageBytes = ClipImagePreprocessor.DEFAULT_MAX_BYTES;
+        private boolean exifOrientation = true;
         private boolean normalize = true;
         private boolean spinning = DEFAULT_INTRA_OP_SPINNING;
 
@@ -582,6 +589,29 @@ public final class ClipOnnxEncoder implements Encoder {
         public Builder maxPixels(long maxPixels) {
             ClipImagePreprocessor.checkMaxPixels(maxPixels);
             this.maxPixels = maxPixels;
+            return this;
+        }
+
+        /**
+         * @param maxBytes the largest encoded image accepted, in bytes, between 1 and {@code Integer.MAX_VALUE - 8};
+         *     default {@value ClipImagePreprocessor#DEFAULT_MAX_BYTES} (128 MiB). A file over it is refused from
+         *     its size before it is read, and no image is read past it
+         * @return this builder
+         */
+        public Builder maxImageBytes(long maxBytes) {
+            ClipImagePreprocessor.checkMaxBytes(maxBytes);
+            this.maxImageBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * @param apply whether a JPEG's EXIF orientation is applied before preprocessing, turning a photo taken
+         *     sideways upright as browsers show it; default true. The reference preprocessing (Hugging Face's, on
+         *     Pillow) ignores the tag: turn this off for its exact values on such photos
+         * @return this builder
+         */
+        public Builder exifOrientation(boolean apply) {
+            this.exifOrientation = apply;
             return this;
         }
 

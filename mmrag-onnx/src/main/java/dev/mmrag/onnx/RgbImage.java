@@ -198,4 +198,44 @@ final class RgbImage {
         int max = (1 << bits) - 1;
         return sample * 255 / max;
     }
+
+    /**
+     * Turns the image upright as its EXIF orientation asks, as Pillow's {@code ImageOps.exif_transpose} and browsers
+     * do: 2 mirrors it left to right, 3 turns it half round, 4 mirrors it top to bottom, 5 transposes it (mirrors it
+     * across the main diagonal), 6 turns it a quarter clockwise, 7 transverses it (mirrors it across the other
+     * diagonal), 8 turns it a quarter anticlockwise; 1 (and any other value) leaves it as it is.
+     *
+     * @param orientation the EXIF orientation
+     * @return the upright image (this one for orientation 1)
+     */
+    RgbImage oriented(int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return this;
+        }
+        boolean swap = orientation >= 5;
+        int outWidth = swap ? height : width;
+        int outHeight = swap ? width : height;
+        byte[] out = new byte[3 * outWidth * outHeight];
+        int i = 0;
+        for (int y = 0; y < outHeight; y++) {
+            for (int x = 0; x < outWidth; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2: sx = width - 1 - x; sy = y; break;
+                    case 3: sx = width - 1 - x; sy = height - 1 - y; break;
+                    case 4: sx = x; sy = height - 1 - y; break;
+                    case 5: sx = y; sy = x; break;
+                    case 6: sx = y; sy = height - 1 - x; break;
+                    case 7: sx = width - 1 - y; sy = height - 1 - x; break;
+                    default: sx = width - 1 - y; sy = x; break;
+                }
+                int at = sy * rowStride + sx * pixelStride;
+                out[i++] = data[at + channelOffset[0]];
+                out[i++] = data[at + channelOffset[1]];
+                out[i++] = data[at + channelOffset[2]];
+            }
+        }
+        return packed(out, outWidth, outHeight);
+    }
 }

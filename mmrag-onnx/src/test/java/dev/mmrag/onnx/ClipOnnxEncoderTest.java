@@ -238,8 +238,39 @@ class ClipOnnxEncoderTest extends EncoderContract {
         assertThatThrownBy(() -> builder.intraOpThreads(-1)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> builder.preprocessingThreads(0)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> builder.maxPixels(0)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> builder.maxImageBytes(0)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("image byte limit");
+        assertThatThrownBy(() -> builder.maxImageBytes(Integer.MAX_VALUE)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> builder.modalities(Set.of())).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> builder.variant(null)).isInstanceOf(InvalidInputException.class);
+    }
+
+    /**
+     * A photo whose EXIF orientation says "turn a quarter clockwise" is encoded upright by default (as the PNG of
+     * Pillow's {@code exif_transpose} of it is), and as stored when orientation is turned off.
+     */
+    @Test
+    void exifOrientationIsAppliedByDefaultAndCanBeTurnedOff() {
+        ImageContent sideways = ImageContent.of(resource("/images/orientation-6.jpg"));
+        ImageContent upright = ImageContent.of(resource("/images/orientation-6.jpg.transposed.png"));
+        ImageContent asStored = ImageContent.of(resource("/images/orientation.jpg.pillow.png"));
+        try (ClipOnnxEncoder byDefault = ClipOnnxEncoder.builder(MODEL).build();
+                ClipOnnxEncoder ignoring = ClipOnnxEncoder.builder(MODEL).exifOrientation(false).build()) {
+            assertThat(byDefault.encode(sideways)).containsExactly(byDefault.encode(upright));
+            assertThat(ignoring.encode(sideways)).containsExactly(ignoring.encode(asStored));
+            assertThat(byDefault.encode(sideways)).isNotEqualTo(ignoring.encode(sideways));
+        }
+    }
+
+    @Test
+    void anImageOverTheByteLimitIsRefusedWithTheLimitItWasGiven() {
+        ImageContent small = ImageContent.of(resource("/images/gray.jpg"));
+        ImageContent large = ImageContent.of(resource("/images/source.png"));
+        try (ClipOnnxEncoder encoder = ClipOnnxEncoder.builder(MODEL).maxImageBytes(10_000).build()) {
+            assertThat(encoder.encode(small)).hasSize(encoder.dimension());
+            assertThatThrownBy(() -> encoder.encode(large)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining(large.describe() + " is 13650 bytes, over the limit of 10000 bytes");
+        }
     }
 
     private static ImageContent catalogImage(int number) {
