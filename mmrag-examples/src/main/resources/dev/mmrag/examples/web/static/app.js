@@ -33,6 +33,9 @@
   }).catch(() => {});
 
   function megabytes(bytes) {
+    if (bytes < 1024 * 1024) {
+      return Math.max(1, Math.round(bytes / 1024)) + ' KB';
+    }
     return (bytes / (1024 * 1024)).toFixed(1) + ' MB';
   }
 
