@@ -43,21 +43,19 @@ final class ServeCommand {
      * @return the server options it asks for
      */
     static ServerOptions options(CommandLine line) {
-        ServerOptions.Builder options = ServerOptions.builder()
-                .port(line.integer("port", ServerOptions.DEFAULT_PORT, 0))
-                .maxUploadBytes(line.integer("max-upload-mb",
-                        (int) (ServerOptions.DEFAULT_MAX_UPLOAD_BYTES / (1024 * 1024)), 1) * 1024L * 1024L)
+        int port = line.integer("port", ServerOptions.DEFAULT_PORT, 0);
+        if (port > 65535) {
+            throw new CommandLine.UsageException("option --port is " + port + "; expected 0 to 65535");
+        }
+        int uploadMb = line.integer("max-upload-mb", (int) (ServerOptions.DEFAULT_MAX_UPLOAD_BYTES >> 20), 1);
+        if (uploadMb > 1024) {
+            throw new CommandLine.UsageException("option --max-upload-mb is " + uploadMb + "; expected at most 1024");
+        }
+        ServerOptions.Builder options = ServerOptions.builder().port(port).maxUploadBytes((long) uploadMb << 20)
                 .deadline(Duration.ofSeconds(line.integer("deadline-seconds",
                         (int) ServerOptions.DEFAULT_DEADLINE.toSeconds(), 1)));
         if (line.get("host") != null) {
             options.host(line.get("host"));
-        }
-        if (line.get("port") != null && line.integer("port", 0, 0) > 65535) {
-            throw new CommandLine.UsageException("option --port is " + line.get("port") + "; expected 0 to 65535");
-        }
-        if (line.get("max-upload-mb") != null && line.integer("max-upload-mb", 0, 1) > 1024) {
-            throw new CommandLine.UsageException("option --max-upload-mb is " + line.get("max-upload-mb")
-                    + "; expected at most 1024");
         }
         if (line.get("max-concurrent") != null) {
             options.maxConcurrent(line.integer("max-concurrent", 1, 1));
