@@ -70,7 +70,8 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  *       warnings) or {@code error} ({@code {"status", "error"}}). A request refused before the search starts is
  *       answered with its 4xx/5xx status and a JSON error, not a stream.</li>
  *   <li>{@code GET /api/products/{id}/image}: the photo of a catalogue product, looked up by id only.</li>
- *   <li>{@code GET /health}: {@code {"status": "ok", "products": n, ...limits}}.</li>
+ *   <li>{@code GET /health}: {@code {"status": "ok", "products": n (items in the store), ...limits, the searches
+ *       running and waiting}}.</li>
  * </ul>
  *
  * <p>Safety: uploads are limited in bytes ({@link ServerOptions#maxUploadBytes()}; larger requests are refused
@@ -256,7 +257,7 @@ public final class StyleFinderServer implements AutoCloseable {
     private void health(Context ctx) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
-        body.put("products", productImages.size());
+        body.put("products", rag.store().count());
         body.put("maxUploadBytes", options.maxUploadBytes());
         body.put("maxPixels", options.maxPixels());
         body.put("maxK", options.maxK());
