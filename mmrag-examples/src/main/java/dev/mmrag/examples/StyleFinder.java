@@ -47,6 +47,7 @@ public final class StyleFinder {
             "                     [--stream]",
             "  style-finder index --out FILE [common options]",
             "  style-finder eval  [--queries FILE.jsonl] [--k 10] [--index FILE] [common options]",
+            ServeCommand.USAGE_LINE,
             "  style-finder --help",
             "",
             "Commands:",
@@ -56,6 +57,7 @@ public final class StyleFinder {
             "  eval    Run labelled queries (JSON Lines: 'image' path relative to the file and/or 'text', with",
             "          'expected' id or 'relevant' ids) and print recall@1, recall@5, recall@10, MRR and queries/s.",
             "          Default: the bundled image queries.",
+            ServeCommand.HELP,
             "",
             "Common options:",
             "  --catalog DIR    catalogue folder with catalog.jsonl and images (default: the bundled one)",
@@ -72,14 +74,16 @@ public final class StyleFinder {
             "  offline answer is printed instead and marked as a fallback.",
             "");
 
-    private static final Set<String> OPTIONS = Set.of("image", "text", "k", "catalog", "model", "index", "out",
-            "queries", "llm", "llm-model", "base-url");
+    private static final Set<String> OPTIONS = with(Set.of("image", "text", "k", "catalog", "model", "index", "out",
+            "queries", "llm", "llm-model", "base-url"), ServeCommand.OPTIONS.toArray(new String[0]));
     private static final Set<String> SWITCHES = Set.of("help", "stream", "quantized");
     private static final Set<String> COMMON = Set.of("catalog", "model", "quantized");
 
     private final PrintStream out;
     private final PrintStream err;
     private final boolean interactive;
+    /** Runs {@code serve}; tests stop it with {@link ServeCommand#stop()}. */
+    final ServeCommand serveCommand = new ServeCommand();
 
     /**
      * @param out where answers and results go
@@ -119,8 +123,10 @@ public final class StyleFinder {
                     return index(line);
                 case "eval":
                     return eval(line);
+                case "serve":
+                    return serve(line);
                 default:
-                    throw new UsageException("unknown command '" + line.command() + "'; expected find, index or eval");
+                    throw new UsageException("unknown command '" + line.command() + "'; expected find, index, eval or serve");
             }
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
@@ -211,6 +217,20 @@ public final class StyleFinder {
             out.println(evaluation);
             out.println(evaluation.resultLine());
             return 0;
+        }
+    }
+
+    private int serve(CommandLine line) {
+        Set<String> allowed = with(COMMON, "index", "llm", "llm-model", "base-url");
+        allowed.addAll(ServeCommand.OPTIONS);
+        line.allowOnly(allowed);
+        dev.mmrag.examples.web.ServerOptions options = ServeCommand.options(line);
+        Generator generator = generator(line);
+        Path folder = line.path("catalog", null);
+        Catalog catalog = Catalog.load(folder != null ? folder : Assets.styleCatalog());
+        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder)) {
+            MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).generator(generator).build();
+            return serveCommand.serve(rag, catalog, options, out, err);
         }
     }
 
