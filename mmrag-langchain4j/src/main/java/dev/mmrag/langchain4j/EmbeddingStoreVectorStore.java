@@ -72,9 +72,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link #count()} and {@link #get(String)} are searches (LangChain4j has no count and no get): count finds
  *       every record, one search of up to {@link #DEFAULT_SCAN_LIMIT} hits (more fail with a
  *       {@link StoreException});</li>
- *   <li>an upsert is a remove then an add (LangChain4j's {@code addAll} does not replace in every store): a search
- *       running meanwhile in another process may miss the item, and writes are serialised only within this
- *       adapter object;</li>
+ *   <li>an upsert is a lookup of the stored versions, a remove and an add (LangChain4j's {@code addAll} does not
+ *       replace in every store): a search running meanwhile in another process may miss the item, and writes are
+ *       serialised only within this adapter object;</li>
  *   <li>a write is visible when the call returns only if the LangChain4j store is (the in-memory store and SQL
  *       stores are; Elasticsearch-like stores may need their refresh setting);</li>
  *   <li>{@code ne}/{@code not} on an item without the key follow the store's own translation of {@code Not}: the
@@ -83,7 +83,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Per-item failures: records that do not fit (dimension, zero vector) are reported in the {@link BatchResult}
  * before anything is written; when the store refuses a batch, the records are written one by one so that only
- * those the store refuses are reported, each with the store's error as a {@link StoreException}.
+ * those the store refuses are reported, each with the store's error as a {@link StoreException}, and the stored
+ * version of a refused record, if there was one, is written back (the message says whether that worked).
  *
  * <p>Thread-safety: safe for concurrent use when the LangChain4j store is (the in-memory one is); writes through
  * one adapter are serialised. {@link #close()} does not close the LangChain4j store.
@@ -158,9 +159,16 @@ public final class EmbeddingStoreVectorStore implements VectorStore {
         try {
             List<Integer> positions = new ArrayList<>(last.values());
             if (!positions.isEmpty()) {
+                // The stored versions, read first: if the store refuses a record after its old version was
+                // removed, the old version is written back, so that a refused upsert loses nothing.
+                Map<String, EmbeddingMatch<TextSegment>> previous = new LinkedHashMap<>();
+                for (EmbeddingMatch<TextSegment> match : findByIds(last.keySet())) {
+                    previous.put(idOf(match), match);
+                }
                 try {
                     write(records, positions);
                 } catch (RuntimeException batchFailure) {
+                    // One by one, so that only the records the store refuses fail.
                     for (int position : positions) {
                         try {
                             write(records, List.of(position));
@@ -168,7 +176,7 @@ public final class EmbeddingStoreVectorStore implements VectorStore {
                             VectorRecord record = records.get(position);
                             failures.add(ItemFailure.of(record.id(), position, new StoreException(
                                     "the LangChain4j store " + storeName() + " refused item '" + record.id() + "': "
-                                            + e.getMessage(), e)));
+                                            + e.getMessage() + restore(previous.get(record.id())), e)));
                         }
                     }
                 }
@@ -178,6 +186,20 @@ public final class EmbeddingStoreVectorStore implements VectorStore {
         }
         failures.sort(java.util.Comparator.comparingInt(ItemFailure::index));
         return new BatchResult(records.size(), failures);
+    }
+
+    /** Writes a record's previous version back after the store refused its new one; says how that went. */
+    private String restore(EmbeddingMatch<TextSegment> previous) {
+        if (previous == null) {
+            return "";
+        }
+        try {
+            store.removeAll(List.of(previous.embeddingId()));
+            store.addAll(List.of(previous.embeddingId()), List.of(previous.embedding()), List.of(previous.embedded()));
+            return " (the stored record is kept)";
+        } catch (RuntimeException e) {
+            return " (and the stored record could not be written back: " + e.getMessage() + ")";
+        }
     }
 
     private void write(List<VectorRecord> records, List<Integer> positions) {

@@ -110,24 +110,29 @@ class EmbeddingStoreVectorStoreTest extends VectorStoreContract {
     }
 
     @Test
-    void aRecordTheStoreRefusesFailsAloneWithTheStoresError() {
+    void aRecordTheStoreRefusesFailsAloneWithTheStoresErrorAndItsStoredVersionIsKept() {
         RefusingStore l4j = new RefusingStore();
         EmbeddingStoreVectorStore store = EmbeddingStoreVectorStore.of(l4j, 2);
+        store.upsert(new VectorRecord("kept", new float[] {1, 0}, Map.of("v", 1L)));
         BatchResult result = store.upsert(List.of(VectorRecord.of("a", new float[] {1, 0}),
-                VectorRecord.of("poison", new float[] {0, 1}), VectorRecord.of("b", new float[] {1, 1}),
-                VectorRecord.of("short", new float[] {1})));
+                new VectorRecord("poison", new float[] {0, 1}, Map.of("poison", true)),
+                VectorRecord.of("b", new float[] {1, 1}), VectorRecord.of("short", new float[] {1}),
+                new VectorRecord("kept", new float[] {0, 1}, Map.of("poison", true))));
 
         assertThat(result.succeeded()).isEqualTo(2);
-        assertThat(result.failures()).hasSize(2);
-        assertThat(result.failures().get(0).id()).isEqualTo("poison");
+        assertThat(result.failures()).extracting(f -> f.id()).containsExactly("poison", "short", "kept");
         assertThat(result.failures().get(0).index()).isEqualTo(1);
         assertThat(result.failures().get(0).cause()).isInstanceOf(StoreException.class);
         assertThat(result.failures().get(0).message()).contains("RefusingStore").contains("no poison here");
-        assertThat(result.failures().get(1).id()).isEqualTo("short");
         assertThat(result.failures().get(1).message()).contains("dimension 1");
+        assertThat(result.failures().get(2).message()).contains("no poison here").contains("the stored record is kept");
         assertThat(store.get("a")).isPresent();
         assertThat(store.get("b")).isPresent();
         assertThat(store.get("poison")).isEmpty();
+        VectorRecord kept = store.get("kept").orElseThrow();
+        assertThat(kept.metadata()).isEqualTo(Map.of("v", 1L));
+        assertThat(kept.vector()).containsExactly(1f, 0f);
+        assertThat(store.count()).isEqualTo(3);
     }
 
     @Test
@@ -140,11 +145,11 @@ class EmbeddingStoreVectorStoreTest extends VectorStoreContract {
                 .hasMessageContaining("NoFilterStore").hasMessageContaining("filters are not supported");
     }
 
-    /** The in-memory store, refusing items whose text is "poison" as a remote store refuses bad rows. */
+    /** The in-memory store, refusing items with metadata "poison" as a remote store refuses bad rows. */
     private static final class RefusingStore extends DelegatingStore {
         @Override
         public void addAll(List<String> ids, List<Embedding> embeddings, List<TextSegment> segments) {
-            if (segments.stream().anyMatch(s -> s.text().equals("poison"))) {
+            if (segments.stream().anyMatch(s -> s.metadata().containsKey("poison#bool"))) {
                 throw new IllegalArgumentException("no poison here");
             }
             super.addAll(ids, embeddings, segments);
