@@ -124,6 +124,29 @@ class MultimodalRagContentRetrieverTest {
                 .isEqualTo(StylePrompts.bytes(StylePrompts.productImage("sku-0002")));
     }
 
+    /**
+     * Why the README says to mark the question {@code @UserMessage}: with a lone unannotated parameter,
+     * LangChain4j 1.19's AiServices sends only the text parts of the augmented message. (If this starts to fail,
+     * LangChain4j keeps the images now: drop the advice from the README and {@link MultimodalContentInjector}.)
+     */
+    @Test
+    void withAnUnannotatedQuestionLangChain4jDropsTheInjectedPhotos() {
+        server.enqueue(OpenAiProtocolTest.OPENAI.answer("ok"));
+        Assistant assistant = AiServices.builder(Assistant.class).chatModel(model())
+                .retrievalAugmentor(DefaultRetrievalAugmentor.builder()
+                        .contentRetriever(MultimodalRagContentRetriever.of(rag::retrieve).withTopK(3))
+                        .contentInjector(MultimodalContentInjector.create())
+                        .build())
+                .build();
+
+        assistant.chat("red striped t-shirt");
+
+        JsonNode request = ChatProtocolContract.json(server.lastRequest().body());
+        assertThat(OpenAiProtocolTest.OPENAI.userText(request)).contains("<source n=\"1\" id=\"sku-0002\">")
+                .contains("Image of source [1]:");
+        assertThat(OpenAiProtocolTest.OPENAI.images(request)).isEmpty();
+    }
+
     private static JsonNode userMessage(JsonNode request) {
         for (JsonNode message : request.get("messages")) {
             if (message.get("role").asText().equals("user")) {
