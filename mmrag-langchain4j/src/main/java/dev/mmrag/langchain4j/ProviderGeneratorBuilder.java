@@ -213,34 +213,34 @@ public final class ProviderGeneratorBuilder {
         ChatModel chat;
         StreamingChatModel streaming;
         try {
-        switch (provider) {
-            case OPENAI:
-                chat = OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
-                        .timeout(timeout).maxRetries(0).build();
-                streaming = OpenAiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
-                        .modelName(model).timeout(timeout).build();
-                break;
-            case OLLAMA:
-                chat = OllamaChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).modelName(model)
-                        .timeout(timeout).build();
-                streaming = OllamaStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).modelName(model)
-                        .timeout(timeout).build();
-                break;
-            case ANTHROPIC:
-                chat = AnthropicChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
-                        .timeout(timeout).maxRetries(0).build();
-                streaming = AnthropicStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
-                        .modelName(model).timeout(timeout).build();
-                break;
-            case GEMINI:
-                chat = GoogleAiGeminiChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).apiKey(key)
-                        .modelName(model).timeout(timeout).build();
-                streaming = GoogleAiGeminiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
-                        .modelName(model).timeout(timeout).build();
-                break;
-            default:
-                throw new IllegalStateException("no models for provider " + provider);
-        }
+            switch (provider) {
+                case OPENAI:
+                    chat = OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
+                            .timeout(timeout).maxRetries(0).build();
+                    streaming = OpenAiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
+                            .modelName(model).timeout(timeout).build();
+                    break;
+                case OLLAMA:
+                    chat = OllamaChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).modelName(model)
+                            .timeout(timeout).build();
+                    streaming = OllamaStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).modelName(model)
+                            .timeout(timeout).build();
+                    break;
+                case ANTHROPIC:
+                    chat = AnthropicChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
+                            .timeout(timeout).maxRetries(0).build();
+                    streaming = AnthropicStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
+                            .modelName(model).timeout(timeout).build();
+                    break;
+                case GEMINI:
+                    chat = GoogleAiGeminiChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).apiKey(key)
+                            .modelName(model).timeout(timeout).build();
+                    streaming = GoogleAiGeminiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
+                            .modelName(model).timeout(timeout).build();
+                    break;
+                default:
+                    throw new IllegalStateException("no models for provider " + provider);
+            }
         } catch (NoClassDefFoundError e) {
             throw ProviderArtifacts.missing(provider, e); // the module is there, but not all of what it needs
         }
