@@ -55,6 +55,7 @@ public final class ProviderGeneratorBuilder {
     private Duration timeout = LangChain4jGenerator.DEFAULT_ATTEMPT_TIMEOUT;
     private Function<String, String> environment = System::getenv;
     private Supplier<JdkHttpClientBuilder> httpClients = JdkHttpClient::builder;
+    private ClassLoader classLoader = ProviderGeneratorBuilder.class.getClassLoader();
 
     ProviderGeneratorBuilder(LlmProvider provider) {
         if (provider == null) {
@@ -181,6 +182,12 @@ public final class ProviderGeneratorBuilder {
         return this;
     }
 
+    /** Test hook: where the provider's LangChain4j module is looked for (default: this class's loader). */
+    ProviderGeneratorBuilder classLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+        return this;
+    }
+
     /** Test hook: the underlying generator builder, to fix the backoff's jitter. */
     LangChain4jGenerator.Builder generatorBuilder() {
         return generator;
@@ -189,8 +196,12 @@ public final class ProviderGeneratorBuilder {
     /**
      * @return the generator
      * @throws InvalidInputException when the provider needs a key and none was given or found in the environment
+     * @throws dev.mmrag.api.MmragException naming the artifact to add (such as
+     *     {@code dev.langchain4j:langchain4j-open-ai}) when the provider's LangChain4j module is not on the class
+     *     path: mmrag-langchain4j declares the provider modules optional
      */
     public LangChain4jGenerator build() {
+        ProviderArtifacts.require(provider, classLoader);
         String model = modelName != null ? modelName : provider.defaultModel();
         String url = baseUrl != null ? baseUrl : provider.defaultBaseUrl();
         String key = resolveKey();
@@ -201,33 +212,37 @@ public final class ProviderGeneratorBuilder {
                 .readTimeout(timeout);
         ChatModel chat;
         StreamingChatModel streaming;
-        switch (provider) {
-            case OPENAI:
-                chat = OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
-                        .timeout(timeout).maxRetries(0).build();
-                streaming = OpenAiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
-                        .modelName(model).timeout(timeout).build();
-                break;
-            case OLLAMA:
-                chat = OllamaChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).modelName(model)
-                        .timeout(timeout).build();
-                streaming = OllamaStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).modelName(model)
-                        .timeout(timeout).build();
-                break;
-            case ANTHROPIC:
-                chat = AnthropicChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
-                        .timeout(timeout).maxRetries(0).build();
-                streaming = AnthropicStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
-                        .modelName(model).timeout(timeout).build();
-                break;
-            case GEMINI:
-                chat = GoogleAiGeminiChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).apiKey(key)
-                        .modelName(model).timeout(timeout).build();
-                streaming = GoogleAiGeminiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
-                        .modelName(model).timeout(timeout).build();
-                break;
-            default:
-                throw new IllegalStateException("no models for provider " + provider);
+        try {
+            switch (provider) {
+                case OPENAI:
+                    chat = OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
+                            .timeout(timeout).maxRetries(0).build();
+                    streaming = OpenAiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
+                            .modelName(model).timeout(timeout).build();
+                    break;
+                case OLLAMA:
+                    chat = OllamaChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).modelName(model)
+                            .timeout(timeout).build();
+                    streaming = OllamaStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).modelName(model)
+                            .timeout(timeout).build();
+                    break;
+                case ANTHROPIC:
+                    chat = AnthropicChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key).modelName(model)
+                            .timeout(timeout).maxRetries(0).build();
+                    streaming = AnthropicStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
+                            .modelName(model).timeout(timeout).build();
+                    break;
+                case GEMINI:
+                    chat = GoogleAiGeminiChatModel.builder().maxRetries(0).httpClientBuilder(http).baseUrl(url).apiKey(key)
+                            .modelName(model).timeout(timeout).build();
+                    streaming = GoogleAiGeminiStreamingChatModel.builder().httpClientBuilder(http).baseUrl(url).apiKey(key)
+                            .modelName(model).timeout(timeout).build();
+                    break;
+                default:
+                    throw new IllegalStateException("no models for provider " + provider);
+            }
+        } catch (NoClassDefFoundError e) {
+            throw ProviderArtifacts.missing(provider, e); // the module is there, but not all of what it needs
         }
         return generator.chatModel(chat).streamingChatModel(streaming).name(provider.id() + ":" + model).redact(key)
                 .retryAfter(recorder).build();
