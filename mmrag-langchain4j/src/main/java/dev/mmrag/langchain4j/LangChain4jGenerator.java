@@ -78,6 +78,8 @@ public final class LangChain4jGenerator implements Generator {
     public static final long DEFAULT_MAX_IMAGE_BYTES = 20L * 1024 * 1024;
     /** The default deadline of one call, all attempts and waits included. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(90);
+    /** The metadata keys whose values may be links in an answer by default: {@code url}. */
+    public static final Set<String> DEFAULT_LINK_KEYS = Set.of("url");
     /** The default longest attempt (while streaming: the longest silence between two pieces). */
     public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -180,8 +182,8 @@ public final class LangChain4jGenerator implements Generator {
      * <p>Defaults: name from the model ({@code provider:model}); no fallback; {@link RetryPolicy#defaults()}; a new
      * {@link CircuitBreaker#create()}; deadline {@link LangChain4jGenerator#DEFAULT_DEADLINE}; attempt timeout
      * {@link LangChain4jGenerator#DEFAULT_ATTEMPT_TIMEOUT}; {@value LangChain4jGenerator#DEFAULT_MAX_ITEM_IMAGES}
-     * item images; images up to {@link LangChain4jGenerator#DEFAULT_MAX_IMAGE_BYTES} bytes; links allowed from every
-     * metadata key; nothing extra to redact; the system clock.
+     * item images; images up to {@link LangChain4jGenerator#DEFAULT_MAX_IMAGE_BYTES} bytes; links allowed only from
+     * the {@code url} metadata key; nothing extra to redact; the system clock.
      *
      * <p>Not thread-safe.
      */
@@ -196,7 +198,7 @@ public final class LangChain4jGenerator implements Generator {
         private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
         private int maxItemImages = DEFAULT_MAX_ITEM_IMAGES;
         private long maxImageBytes = DEFAULT_MAX_IMAGE_BYTES;
-        private Set<String> linkKeys;
+        private Set<String> linkKeys = DEFAULT_LINK_KEYS;
         private final List<String> secrets = new ArrayList<>();
         private TimeSource time = TimeSource.SYSTEM;
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
@@ -320,12 +322,25 @@ public final class LangChain4jGenerator implements Generator {
         }
 
         /**
-         * @param keys the metadata keys whose values may be links in the answer, such as {@code url} (default:
-         *     every key whose value is a whole link)
+         * Which metadata keys may hold the links an answer may give. Only a value under one of these keys that is
+         * a whole link counts: a link that a {@code description} (or any other field) mentions is removed from the
+         * answer, so that whoever writes product texts cannot whitelist a link.
+         *
+         * @param keys the metadata keys whose values may be links in the answer (default
+         *     {@link LangChain4jGenerator#DEFAULT_LINK_KEYS}, that is {@code url}); empty allows no link at all
          * @return this builder
          */
         public Builder linkKeys(Collection<String> keys) {
-            this.linkKeys = keys == null ? null : Set.copyOf(keys);
+            if (keys == null) {
+                throw new InvalidInputException("link keys must not be null; expected metadata keys such as [url], "
+                        + "or an empty list to allow no link");
+            }
+            for (String key : keys) {
+                if (key == null || key.isBlank()) {
+                    throw new InvalidInputException("link keys " + keys + " hold a blank key; expected metadata keys");
+                }
+            }
+            this.linkKeys = Set.copyOf(keys);
             return this;
         }
 

@@ -152,7 +152,9 @@ public final class ProviderGeneratorBuilder {
     }
 
     /**
-     * @param keys the metadata keys whose values may be links in the answer (default: every key)
+     * @param keys the metadata keys whose values may be links in the answer (default
+     *     {@link LangChain4jGenerator#DEFAULT_LINK_KEYS}, that is {@code url}); see
+     *     {@link LangChain4jGenerator.Builder#linkKeys(Collection)}
      * @return this builder
      */
     public ProviderGeneratorBuilder linkKeys(Collection<String> keys) {
