@@ -78,6 +78,8 @@ public final class LangChain4jGenerator implements Generator {
     public static final long DEFAULT_MAX_IMAGE_BYTES = 20L * 1024 * 1024;
     /** The default deadline of one call, all attempts and waits included. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(90);
+    /** The default longest answer, in characters, read from a model: 100,000 (a long answer is some 10,000). */
+    public static final int DEFAULT_MAX_ANSWER_CHARS = 100_000;
     /** The metadata keys whose values may be links in an answer by default: {@code url}. */
     public static final Set<String> DEFAULT_LINK_KEYS = Set.of("url");
     /** The default longest attempt (while streaming: the longest silence between two pieces). */
@@ -94,6 +96,7 @@ public final class LangChain4jGenerator implements Generator {
     final PromptMessages messages;
     final Set<String> linkKeys;
     final List<String> secrets;
+    final int maxAnswerChars;
     final TimeSource time;
     final DoubleSupplier jitter;
     final RetryAfterRecorder retryAfter;
@@ -110,6 +113,7 @@ public final class LangChain4jGenerator implements Generator {
         this.messages = new PromptMessages(builder.maxItemImages, builder.maxImageBytes);
         this.linkKeys = builder.linkKeys;
         this.secrets = List.copyOf(builder.secrets);
+        this.maxAnswerChars = builder.maxAnswerChars;
         this.time = builder.time;
         this.jitter = builder.jitter;
         this.retryAfter = builder.retryAfter != null ? builder.retryAfter : new RetryAfterRecorder();
@@ -200,6 +204,7 @@ public final class LangChain4jGenerator implements Generator {
         private long maxImageBytes = DEFAULT_MAX_IMAGE_BYTES;
         private Set<String> linkKeys = DEFAULT_LINK_KEYS;
         private final List<String> secrets = new ArrayList<>();
+        private int maxAnswerChars = DEFAULT_MAX_ANSWER_CHARS;
         private TimeSource time = TimeSource.SYSTEM;
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         private RetryAfterRecorder retryAfter;
@@ -345,8 +350,25 @@ public final class LangChain4jGenerator implements Generator {
         }
 
         /**
-         * @param secret a string that must never appear in a message or log, such as the API key the model was
-         *     built with; blank values are ignored
+         * The longest answer read from the model. A model (or a server posing as one) that sends more, such as an
+         * endless stream, is cut off there: the attempt fails, is not retried, and the fallback answers (after the
+         * text already shown, when streaming), so neither the heap nor the caller's screen fill up.
+         *
+         * @param max the most characters of one answer (default {@value LangChain4jGenerator#DEFAULT_MAX_ANSWER_CHARS})
+         * @return this builder
+         */
+        public Builder maxAnswerChars(int max) {
+            if (max < 1) {
+                throw new InvalidInputException("maxAnswerChars is " + max + "; expected 1 or more");
+            }
+            this.maxAnswerChars = max;
+            return this;
+        }
+
+        /**
+         * @param secret a string that must never appear in a message, a log or an answer, such as the API key the
+         *     model was built with (an answer that echoes it shows {@code [redacted]} instead, also when streamed);
+         *     blank values are ignored
          * @return this builder
          */
         public Builder redact(String secret) {

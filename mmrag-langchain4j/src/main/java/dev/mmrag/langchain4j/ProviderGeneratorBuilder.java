@@ -15,9 +15,12 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.mmrag.api.Generator;
 import dev.mmrag.api.InvalidInputException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -77,10 +80,38 @@ public final class ProviderGeneratorBuilder {
      * @param baseUrl the API's base URL, such as {@code http://localhost:8000/v1} for an OpenAI-compatible server
      *     (default: {@link LlmProvider#defaultBaseUrl()}); null for the default
      * @return this builder
+     * @throws InvalidInputException when it is not an absolute {@code http} or {@code https} URL with a host
      */
     public ProviderGeneratorBuilder baseUrl(String baseUrl) {
-        this.baseUrl = blankToNull(baseUrl, "base URL");
+        String url = blankToNull(baseUrl, "base URL");
+        if (url != null) {
+            checkBaseUrl(url);
+        }
+        this.baseUrl = url;
         return this;
+    }
+
+    private static void checkBaseUrl(String url) {
+        String problem;
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (scheme == null) {
+                problem = "it has no scheme";
+            } else if (!scheme.equals("http") && !scheme.equals("https")) {
+                problem = "its scheme is '" + uri.getScheme() + "'";
+            } else if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                problem = "it has no host";
+            } else if (uri.getQuery() != null || uri.getFragment() != null) {
+                problem = "it has a query or fragment";
+            } else {
+                return;
+            }
+        } catch (URISyntaxException e) {
+            problem = "it is not a valid URL (" + e.getReason() + " at index " + e.getIndex() + ")";
+        }
+        throw new InvalidInputException("base URL '" + url + "' cannot be used: " + problem + "; expected an http or "
+                + "https URL with a host, such as http://localhost:11434 or https://api.openai.com/v1");
     }
 
     /**
@@ -159,6 +190,16 @@ public final class ProviderGeneratorBuilder {
      */
     public ProviderGeneratorBuilder linkKeys(Collection<String> keys) {
         generator.linkKeys(keys);
+        return this;
+    }
+
+    /**
+     * @param max the most characters of one answer (default {@value LangChain4jGenerator#DEFAULT_MAX_ANSWER_CHARS});
+     *     see {@link LangChain4jGenerator.Builder#maxAnswerChars(int)}
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder maxAnswerChars(int max) {
+        generator.maxAnswerChars(max);
         return this;
     }
 

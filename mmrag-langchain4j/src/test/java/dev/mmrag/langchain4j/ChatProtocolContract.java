@@ -253,6 +253,64 @@ abstract class ChatProtocolContract {
     }
 
     @Test
+    void aNonJsonBodyWithStatus200IsAProtocolErrorAndIsNotRetried() {
+        server.enqueue(FakeLlmServer.raw(200, "text/html", "<html><body>Welcome to the captive portal</body></html>"),
+                protocol().answer("never sent"), protocol().answer("never sent"));
+
+        Answer answer = provider().fallback(TemplateGenerator.create()).build().generate(StylePrompts.textAndPhoto());
+
+        assertThat(answer.fallback()).isTrue();
+        assertThat(answer.warnings()).anySatisfy(w -> assertThat(w).contains("protocol error", "1 attempt")
+                .doesNotContain("network"));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aStreamedAnswerOverTheLengthLimitIsCutOffAndTheFallbackFollowsIt() {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            pieces.add("word" + i + " ");
+        }
+        server.enqueue(protocol().stream(pieces), protocol().answer("never sent"));
+        Prompt prompt = StylePrompts.textAndPhoto();
+        LangChain4jGenerator generator = provider().maxAnswerChars(300).fallback(TemplateGenerator.create()).build();
+        List<String> received = new ArrayList<>();
+
+        Answer answer = generator.stream(prompt, received::add);
+
+        String template = TemplateGenerator.create().generate(prompt).text();
+        assertThat(answer.fallback()).isTrue();
+        assertThat(answer.text()).endsWith("\n\n" + template);
+        assertThat(answer.text().length() - template.length() - 2).isLessThanOrEqualTo(300);
+        assertThat(String.join("", received)).isEqualTo(answer.text());
+        assertThat(answer.warnings()).anySatisfy(w -> assertThat(w).contains("longer than the limit of 300 characters"));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void anAnswerOverTheLengthLimitIsReplacedByTheFallback() {
+        server.enqueue(protocol().answer("x".repeat(301)));
+        Prompt prompt = StylePrompts.textAndPhoto();
+
+        Answer answer = provider().maxAnswerChars(300).fallback(TemplateGenerator.create()).build().generate(prompt);
+
+        assertThat(answer.fallback()).isTrue();
+        assertThat(answer.text()).isEqualTo(TemplateGenerator.create().generate(prompt).text());
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aFailureAnsweredByTheFallbackIsReportedInTheAnswerAndNotAlsoLoggedAsAWarning() {
+        server.enqueue(protocol().error(400, "bad request"));
+        try (LogCapture logs = new LogCapture()) {
+            Answer answer = provider().fallback(TemplateGenerator.create()).build().generate(StylePrompts.textAndPhoto());
+
+            assertThat(answer.warnings()).filteredOn(w -> w.contains("HTTP 400")).hasSize(1);
+            assertThat(logs.text()).doesNotContain("WARNING");
+        }
+    }
+
+    @Test
     void circuitOpensAfterRepeatedFailuresAndClosesAfterASuccessfulTrial() {
         server.enqueue(protocol().error(502, "bad gateway"), protocol().error(502, "bad gateway"),
                 protocol().answer("Back again: [1]."));
