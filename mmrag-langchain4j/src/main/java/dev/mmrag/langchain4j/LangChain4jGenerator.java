@@ -9,6 +9,7 @@ import dev.mmrag.api.GenerationException;
 import dev.mmrag.api.Generator;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Prompt;
+import dev.mmrag.api.TrustedImageSources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,7 +40,9 @@ import java.util.function.DoubleSupplier;
  * prompt's text (its {@code <source>} blocks tell the model that retrieved text is data, not instructions), the
  * user's photo, and the images of at most {@link #DEFAULT_MAX_ITEM_IMAGES} retrieved items, each labelled. Only
  * images that the prompt carries ({@link Prompt#images()}) are sent: the augmenter chooses them, this generator
- * attaches at most {@link Builder#maxItemImages(int)} of the items' ones.
+ * attaches at most {@link Builder#maxItemImages(int)} of the items' ones, and only those it can read from a trusted
+ * source ({@link Builder#trustedImages(TrustedImageSources)}: the catalogue's folder, the shop's image URLs; by
+ * default none), checked when the request is built, since an item's image reference comes from the index.
  *
  * <p><b>Reliability</b>: each call has a deadline ({@link #DEFAULT_DEADLINE} by default) that covers every attempt
  * and every wait; each attempt may take at most the attempt timeout ({@link #DEFAULT_ATTEMPT_TIMEOUT}; while
@@ -110,7 +113,7 @@ public final class LangChain4jGenerator implements Generator {
         this.circuitBreaker = builder.circuitBreaker != null ? builder.circuitBreaker : CircuitBreaker.create();
         this.deadline = builder.deadline;
         this.attemptTimeout = builder.attemptTimeout;
-        this.messages = new PromptMessages(builder.maxItemImages, builder.maxImageBytes);
+        this.messages = new PromptMessages(builder.maxItemImages, builder.maxImageBytes, builder.trustedImages);
         this.linkKeys = builder.linkKeys;
         this.secrets = List.copyOf(builder.secrets);
         this.maxAnswerChars = builder.maxAnswerChars;
@@ -186,7 +189,7 @@ public final class LangChain4jGenerator implements Generator {
      * <p>Defaults: name from the model ({@code provider:model}); no fallback; {@link RetryPolicy#defaults()}; a new
      * {@link CircuitBreaker#create()}; deadline {@link LangChain4jGenerator#DEFAULT_DEADLINE}; attempt timeout
      * {@link LangChain4jGenerator#DEFAULT_ATTEMPT_TIMEOUT}; {@value LangChain4jGenerator#DEFAULT_MAX_ITEM_IMAGES}
-     * item images; images up to {@link LangChain4jGenerator#DEFAULT_MAX_IMAGE_BYTES} bytes; links allowed only from
+     * item images, read only from trusted sources, and none are trusted; images up to {@link LangChain4jGenerator#DEFAULT_MAX_IMAGE_BYTES} bytes; links allowed only from
      * the {@code url} metadata key; nothing extra to redact; the system clock.
      *
      * <p>Not thread-safe.
@@ -205,6 +208,7 @@ public final class LangChain4jGenerator implements Generator {
         private Set<String> linkKeys = DEFAULT_LINK_KEYS;
         private final List<String> secrets = new ArrayList<>();
         private int maxAnswerChars = DEFAULT_MAX_ANSWER_CHARS;
+        private TrustedImageSources trustedImages = TrustedImageSources.none();
         private TimeSource time = TimeSource.SYSTEM;
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         private RetryAfterRecorder retryAfter;
@@ -346,6 +350,25 @@ public final class LangChain4jGenerator implements Generator {
                 }
             }
             this.linkKeys = Set.copyOf(keys);
+            return this;
+        }
+
+        /**
+         * Where the retrieved items' images may be read from to attach them: typically the catalogue's folder
+         * ({@code TrustedImageSources.ofFolders(catalogue)}) and the shop's image URL prefix. An item's image
+         * reference comes from the index, which is data, not authority: without this, an index could make the
+         * generator read any local file or fetch any URL (an internal service) and send it to the provider. It is
+         * checked when the request is built; an image from elsewhere is not attached, and the answer's warnings say
+         * so. The user's own photo (the query image) needs no trust.
+         *
+         * @param sources the trusted sources (default {@link TrustedImageSources#none()}: no item image is attached)
+         * @return this builder
+         */
+        public Builder trustedImages(TrustedImageSources sources) {
+            if (sources == null) {
+                throw new InvalidInputException("trusted image sources must not be null (use TrustedImageSources.none())");
+            }
+            this.trustedImages = sources;
             return this;
         }
 

@@ -15,6 +15,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.mmrag.api.Generator;
 import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.TrustedImageSources;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -190,6 +191,16 @@ public final class ProviderGeneratorBuilder {
      */
     public ProviderGeneratorBuilder linkKeys(Collection<String> keys) {
         generator.linkKeys(keys);
+        return this;
+    }
+
+    /**
+     * @param sources where the retrieved items' images may be read from, such as the catalogue's folder (default
+     *     {@link TrustedImageSources#none()}); see {@link LangChain4jGenerator.Builder#trustedImages(TrustedImageSources)}
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder trustedImages(TrustedImageSources sources) {
+        generator.trustedImages(sources);
         return this;
     }
 

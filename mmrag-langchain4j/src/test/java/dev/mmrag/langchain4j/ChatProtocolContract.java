@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mmrag.api.Answer;
 import dev.mmrag.api.GenerationException;
 import dev.mmrag.api.Prompt;
+import dev.mmrag.api.TrustedImageSources;
 import dev.mmrag.core.TemplateGenerator;
+import dev.mmrag.test.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * retries with Retry-After, fallbacks, deadlines, the circuit breaker and link safety.
  *
  * <p>Real parts: the catalogue's JPEG photos, mmrag-core's DefaultAugmenter and TemplateGenerator, LangChain4j's
- * provider clients over the JDK HTTP client.
+ * provider clients over the JDK HTTP client. The generator trusts the catalogue's folder for item images.
  */
 abstract class ChatProtocolContract {
 
@@ -58,7 +60,8 @@ abstract class ChatProtocolContract {
      */
     ProviderGeneratorBuilder provider() {
         ProviderGeneratorBuilder builder = LangChain4jGenerator.forProvider(protocol().provider())
-                .baseUrl(protocol().baseUrl(server)).apiKey(KEY).modelName(MODEL).timeSource(time);
+                .baseUrl(protocol().baseUrl(server)).apiKey(KEY).modelName(MODEL).timeSource(time)
+                .trustedImages(TrustedImageSources.ofFolders(TestData.styleCatalog()));
         builder.generatorBuilder().jitter(() -> 0.5);
         return builder;
     }
