@@ -88,7 +88,12 @@ final class ProviderFailure {
                     + "): " + detail(http.getMessage(), secrets), redacted);
         }
         Kind kind;
-        if (isParseError(error)) {
+        BoundedStreams.TooLarge tooLarge = find(error, BoundedStreams.TooLarge.class);
+        if (tooLarge != null) {
+            return new ProviderFailure(Kind.INVALID_RESPONSE, 0, generator + " failed (invalid response): "
+                    + tooLarge.getMessage() + "; the rest was not read", redacted);
+        }
+                if (isParseError(error)) {
             return new ProviderFailure(Kind.PROTOCOL_ERROR, 0, generator + " failed (protocol error): its answer is "
                     + "not the JSON of the provider's API: " + detail(parseErrorOf(error), secrets), redacted);
         }

@@ -310,7 +310,8 @@ public final class ProviderGeneratorBuilder {
     }
 
     /**
-     * The JDK client builder, with every connect timeout set on it capped at {@link #MAX_CONNECT_TIMEOUT}. The
+     * The JDK client builder, with every connect timeout set on it capped at {@link #MAX_CONNECT_TIMEOUT}, building
+     * clients whose streamed responses are bounded ({@link BoundedStreams}). The
      * models pass their {@code timeout} to {@code connectTimeout} as well as to {@code readTimeout} when they build
      * their client (LangChain4j 1.19: OpenAI, Anthropic, Gemini and Ollama alike), which would make the connect
      * timeout as long as a whole attempt.
@@ -346,7 +347,7 @@ public final class ProviderGeneratorBuilder {
 
         @Override
         public dev.langchain4j.http.client.HttpClient build() {
-            return jdk.build();
+            return new BoundedStreams(jdk.build());
         }
     }
 }

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bounds, the link guard held the whole run back, rescanning it at every piece, and the event queue grew without
  * limit: a JVM with a 256 MB heap ran out of memory. Now the generator runs in a child JVM with a 48 MB heap,
  * which must finish normally: the answer is cut at the length limit, the foreign link never shown, and the
- * fallback answer follows, marked. The server counts what it sent, to show the client stopped reading.
+ * fallback answer follows, marked. The server counts what it sent, to show the client stopped reading. Not a timed
+ * test: the child has three minutes, and before the bounds it ran out of memory in about 90 s.
  */
 class EndlessStreamTest {
 
@@ -38,7 +39,52 @@ class EndlessStreamTest {
 
     @Test
     void anEndlessRunAfterALinkEndsWithTheFallbackInASmallHeap(@TempDir Path dir) throws Exception {
-        AtomicLong sent = new AtomicLong();
+        String printed = runChild(dir, out -> {
+            out.write(event("See https://evil.example/"));
+            byte[] run = event(CHUNK);
+            for (long total = 0; total < 2_000_000_000L; total += CHUNK.length()) { // 2 G characters at most
+                out.write(run);
+                sent.addAndGet(CHUNK.length());
+            }
+        });
+
+        assertThat(printed).contains("fallback=true", "shown-link=false", "longer than the limit of 100000 characters",
+                "removed a link to evil.example");
+        long shown = Long.parseLong(printed.replaceAll("(?s).*shown=(\\d+).*", "$1"));
+        assertThat(shown).isLessThan(120_000);
+        assertThat(sent.get()).as("characters the server could send before the client stopped").isLessThan(50_000_000L);
+    }
+
+    /**
+     * The same run inside one server-sent event that never ends its line: LangChain4j's parser reads a line whole,
+     * so the bound is on the stream itself ({@link BoundedStreams}).
+     */
+    @Test
+    void anEndlessLineEndsWithTheFallbackInASmallHeap(@TempDir Path dir) throws Exception {
+        String printed = runChild(dir, out -> {
+            out.write(("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"See https://evil.example/").getBytes(StandardCharsets.UTF_8));
+            byte[] run = CHUNK.getBytes(StandardCharsets.UTF_8);
+            for (long total = 0; total < 2_000_000_000L; total += CHUNK.length()) {
+                out.write(run);
+                sent.addAndGet(CHUNK.length());
+            }
+        });
+
+        assertThat(printed).contains("fallback=true", "shown-link=false", "a line longer than 1048576 bytes");
+        assertThat(sent.get()).as("characters the server could send before the client stopped").isLessThan(50_000_000L);
+    }
+
+    /** What the fake server writes after the headers of its 200 answer. */
+    @FunctionalInterface
+    private interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private final AtomicLong sent = new AtomicLong();
+
+    /** Runs {@link Child} in a JVM with a 48 MB heap against a server writing this body; @return what it printed. */
+    private String runChild(Path dir, Body body) throws Exception {
         ExecutorService executor = Executors.newCachedThreadPool();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
@@ -47,12 +93,7 @@ class EndlessStreamTest {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(event("See https://evil.example/"));
-                byte[] run = event(CHUNK);
-                for (long total = 0; total < 2_000_000_000L; total += CHUNK.length()) { // 2 G characters at most
-                    out.write(run);
-                    sent.addAndGet(CHUNK.length());
-                }
+                body.write(out);
             } catch (IOException e) {
                 // the client stopped reading and closed the connection: expected
             }
@@ -69,14 +110,9 @@ class EndlessStreamTest {
                 child.destroyForcibly().waitFor();
             }
             String printed = Files.readString(output);
-
             assertThat(ended).as("the child JVM ended; it printed:\n%s", printed).isTrue();
             assertThat(child.exitValue()).as(printed).isZero();
-            assertThat(printed).contains("fallback=true", "shown-link=false", "longer than the limit of 100000 characters",
-                    "removed a link to evil.example");
-            long shown = Long.parseLong(printed.replaceAll("(?s).*shown=(\\d+).*", "$1"));
-            assertThat(shown).isLessThan(120_000);
-            assertThat(sent.get()).as("characters the server could send before the client stopped").isLessThan(50_000_000L);
+            return printed;
         } finally {
             server.stop(0);
             executor.shutdownNow();
