@@ -56,13 +56,20 @@ import java.util.function.DoubleSupplier;
  * builder does this), or the attempts multiply.
  *
  * <p><b>Link safety</b>: every link in the answer must come from the metadata of the prompt's sources (a value
- * that is a whole link, such as a product's {@code url}); any other link is replaced with {@code [link removed]}
- * and its host is reported in {@link Answer#warnings()}. Links are recognised by how they start: {@code http:} and
- * {@code https:}, {@code www.}, two slashes (a scheme-relative {@code //host/path}, and the host and path of any
- * other {@code scheme://}), and {@code mailto:}, {@code tel:}, {@code sms:}, {@code data:}, {@code javascript:} and
- * {@code vbscript:}; bare domains such as {@code shop.example/p/1} and bare e-mail addresses are not. This also
- * holds while streaming: text that may be part of a link is held back until the link is complete, so a foreign
- * link never reaches the consumer.
+ * that is a whole link under one of the link keys, by default only {@code url}); any other link is replaced with
+ * {@code [link removed]} and its host is reported in {@link Answer#warnings()}. Links are recognised by how they
+ * start: {@code http:} and {@code https:}, {@code www.}, two slashes (a scheme-relative {@code //host/path}, and
+ * the host and path of any other {@code scheme://}), {@code mailto:}, {@code tel:}, {@code sms:}, {@code data:},
+ * {@code javascript:} and {@code vbscript:}, and any scheme where Markdown or HTML expects a link; the text is read
+ * as a renderer reads it, with HTML character references and Markdown escapes decoded. Bare domains such as
+ * {@code shop.example/p/1} and bare e-mail addresses are not recognised. This also holds while streaming: text that
+ * may be part of a link is held back until the link is complete (at most 8192 characters; a longer link is removed),
+ * so a foreign link never reaches the consumer. An API key given to {@link Builder#redact(String)} (the provider
+ * builder gives its key) is replaced with {@code [redacted]} in the answer too.
+ *
+ * <p><b>Limits</b>: an answer longer than {@link Builder#maxAnswerChars(int)} (default
+ * {@value #DEFAULT_MAX_ANSWER_CHARS} characters) is cut off there and the fallback answers, as for any other
+ * failure; a streaming model that sends faster than the caller takes waits, as the queue between them is bounded.
  *
  * <p><b>Streaming</b>: {@link #stream(Prompt, Consumer)} uses the streaming model when there is one and delivers
  * the text on the calling thread, in order, as it arrives; without a streaming model it delivers the whole answer
