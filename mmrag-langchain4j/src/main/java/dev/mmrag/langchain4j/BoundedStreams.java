@@ -6,20 +6,31 @@ import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
- * A LangChain4j HTTP client whose streamed responses are read through a bound: at most {@value #MAX_LINE_BYTES}
- * bytes in one line and {@value #MAX_STREAM_BYTES} bytes in all. LangChain4j's stream parsers read a line whole
- * (and an event's lines together), so a server that sends one endless line would otherwise fill the heap before
- * mmrag's answer limit ({@link LangChain4jGenerator.Builder#maxAnswerChars(int)}) sees a character. Past a bound,
- * reading fails with {@link TooLarge}, which ends the attempt as an unusable answer (not retried).
+ * A LangChain4j HTTP client whose responses are read through bounds. A streamed response: at most
+ * {@value #MAX_LINE_BYTES} bytes in one line and {@value #MAX_STREAM_BYTES} bytes in all; LangChain4j's stream
+ * parsers read a line whole (and an event's lines together), so a server that sends one endless line would otherwise
+ * fill the heap before mmrag's answer limit ({@link LangChain4jGenerator.Builder#maxAnswerChars(int)}) sees a
+ * character. A non-streamed response (sent here over the JDK client, as LangChain4j's JDK client sends it, but read
+ * as a stream instead of whole): at most {@value #MAX_BODY_BYTES} bytes. Past a bound, reading fails with
+ * {@link TooLarge}, which ends the attempt as an unusable answer (not retried).
  *
- * <p>Non-streamed responses are read by the delegate as they are (LangChain4j's JDK client reads the whole body).
+ * <p>Not bounded: the error body of a streamed request that failed (LangChain4j's JDK client reads it whole before
+ * any parser sees it), and requests with form data, which go to the delegate as they are (chat requests have none).
  *
- * <p>Thread-safety: as the delegate (the JDK client is thread-safe).
+ * <p>Thread-safety: thread-safe (the JDK clients are).
  */
 final class BoundedStreams implements HttpClient {
 
@@ -27,16 +38,70 @@ final class BoundedStreams implements HttpClient {
     static final int MAX_LINE_BYTES = 1 << 20;
     /** The most bytes of one streamed response: 32 MiB. */
     static final long MAX_STREAM_BYTES = 32L << 20;
+    /** The most bytes of one non-streamed response: 16 MiB (an answer of 100,000 characters is some 400 KB). */
+    static final long MAX_BODY_BYTES = 16L << 20;
 
     private final HttpClient delegate;
+    private final java.net.http.HttpClient jdk;
+    private final Duration readTimeout;
 
-    BoundedStreams(HttpClient delegate) {
+    /**
+     * @param delegate LangChain4j's client, for streamed requests
+     * @param jdk the JDK client for non-streamed requests, configured as the delegate's
+     * @param readTimeout the longest a non-streamed request may take, or null
+     */
+    BoundedStreams(HttpClient delegate, java.net.http.HttpClient jdk, Duration readTimeout) {
         this.delegate = delegate;
+        this.jdk = jdk;
+        this.readTimeout = readTimeout;
     }
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) throws HttpException {
-        return delegate.execute(request);
+        if (!request.formDataFields().isEmpty() || !request.formDataFiles().isEmpty()) {
+            return delegate.execute(request);
+        }
+        java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(URI.create(request.url()));
+        request.headers().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+        builder.method(request.method().name(), request.body() == null ? BodyPublishers.noBody()
+                : BodyPublishers.ofString(request.body()));
+        if (readTimeout != null) {
+            builder.timeout(readTimeout);
+        }
+        try {
+            HttpResponse<InputStream> response = jdk.send(builder.build(), BodyHandlers.ofInputStream());
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = readBody(in);
+            }
+            if (response.statusCode() < 200 || response.statusCode() >= 300) {
+                throw new HttpException(response.statusCode(), new String(body, StandardCharsets.UTF_8));
+            }
+            return SuccessfulHttpResponse.builder().statusCode(response.statusCode())
+                    .headers(response.headers().map()).body(body).build();
+        } catch (HttpTimeoutException e) {
+            throw new dev.langchain4j.exception.TimeoutException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            total += n;
+            if (total > MAX_BODY_BYTES) {
+                throw new TooLarge("the response is longer than " + MAX_BODY_BYTES + " bytes");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
     }
 
     @Override

@@ -347,7 +347,12 @@ public final class ProviderGeneratorBuilder {
 
         @Override
         public dev.langchain4j.http.client.HttpClient build() {
-            return new BoundedStreams(jdk.build());
+            dev.langchain4j.http.client.HttpClient streaming = jdk.build();
+            HttpClient.Builder plain = jdk.httpClientBuilder();
+            if (jdk.connectTimeout() != null) {
+                plain.connectTimeout(jdk.connectTimeout());
+            }
+            return new BoundedStreams(streaming, plain.build(), jdk.readTimeout());
         }
     }
 }

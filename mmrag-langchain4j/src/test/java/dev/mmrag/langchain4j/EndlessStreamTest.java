@@ -75,6 +75,22 @@ class EndlessStreamTest {
         assertThat(sent.get()).as("characters the server could send before the client stopped").isLessThan(50_000_000L);
     }
 
+    /** The same for a non-streamed answer whose JSON body never ends. */
+    @Test
+    void anEndlessAnswerBodyEndsWithTheFallbackInASmallHeap(@TempDir Path dir) throws Exception {
+        String printed = runChild(dir, "application/json", "generate", out -> {
+            out.write("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"See https://evil.example/".getBytes(StandardCharsets.UTF_8));
+            byte[] run = CHUNK.getBytes(StandardCharsets.UTF_8);
+            for (long total = 0; total < 2_000_000_000L; total += CHUNK.length()) {
+                out.write(run);
+                sent.addAndGet(CHUNK.length());
+            }
+        });
+
+        assertThat(printed).contains("fallback=true", "shown-link=false", "the response is longer than 16777216 bytes");
+        assertThat(sent.get()).as("characters the server could send before the client stopped").isLessThan(50_000_000L);
+    }
+
     /** What the fake server writes after the headers of its 200 answer. */
     @FunctionalInterface
     private interface Body {
@@ -85,12 +101,16 @@ class EndlessStreamTest {
 
     /** Runs {@link Child} in a JVM with a 48 MB heap against a server writing this body; @return what it printed. */
     private String runChild(Path dir, Body body) throws Exception {
+        return runChild(dir, "text/event-stream", "stream", body);
+    }
+
+    private String runChild(Path dir, String contentType, String mode, Body body) throws Exception {
         ExecutorService executor = Executors.newCachedThreadPool();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.getResponseHeaders().add("Content-Type", contentType);
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
                 body.write(out);
@@ -103,7 +123,7 @@ class EndlessStreamTest {
             Path output = dir.resolve("child.out");
             Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx48m", "-cp", System.getProperty("java.class.path"), Child.class.getName(),
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", mode)
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             boolean ended = child.waitFor(180, TimeUnit.SECONDS);
             if (!ended) {
@@ -129,7 +149,7 @@ class EndlessStreamTest {
         private Child() {
         }
 
-        /** @param args the server's base URL */
+        /** @param args the server's base URL, and {@code stream} or {@code generate} */
         public static void main(String[] args) {
             LangChain4jGenerator generator = LangChain4jGenerator.forProvider(LlmProvider.OPENAI).baseUrl(args[0])
                     .apiKey("test-key").fallback(TemplateGenerator.create()).build();
@@ -137,10 +157,17 @@ class EndlessStreamTest {
                     List.of(new Retrieved("sku-1", 0.9, Map.of("name", "Red Hat", "url", "https://shop.example/p/1"))));
             long[] shown = {0};
             boolean[] link = {false};
-            Answer answer = generator.stream(prompt, piece -> {
-                shown[0] += piece.length();
-                link[0] |= piece.contains("evil.example");
-            });
+            Answer answer;
+            if (args[1].equals("stream")) {
+                answer = generator.stream(prompt, piece -> {
+                    shown[0] += piece.length();
+                    link[0] |= piece.contains("evil.example");
+                });
+            } else {
+                answer = generator.generate(prompt);
+                shown[0] = answer.text().length();
+                link[0] = answer.text().contains("evil.example");
+            }
             System.out.println("fallback=" + answer.fallback() + " shown=" + shown[0] + " shown-link=" + link[0]);
             answer.warnings().forEach(System.out::println);
             System.exit(0);
