@@ -88,7 +88,7 @@ final class ProviderFailure {
                     + "): " + detail(http.getMessage(), secrets), redacted);
         }
         Kind kind;
-        BoundedStreams.TooLarge tooLarge = find(error, BoundedStreams.TooLarge.class);
+        BoundedResponses.TooLarge tooLarge = find(error, BoundedResponses.TooLarge.class);
         if (tooLarge != null) {
             return new ProviderFailure(Kind.INVALID_RESPONSE, 0, generator + " failed (invalid response): "
                     + tooLarge.getMessage() + "; the rest was not read", redacted);

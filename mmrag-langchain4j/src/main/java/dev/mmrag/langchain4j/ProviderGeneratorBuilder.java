@@ -311,7 +311,7 @@ public final class ProviderGeneratorBuilder {
 
     /**
      * The JDK client builder, with every connect timeout set on it capped at {@link #MAX_CONNECT_TIMEOUT}, building
-     * clients whose streamed responses are bounded ({@link BoundedStreams}). The
+     * clients whose streamed responses are bounded ({@link BoundedResponses}). The
      * models pass their {@code timeout} to {@code connectTimeout} as well as to {@code readTimeout} when they build
      * their client (LangChain4j 1.19: OpenAI, Anthropic, Gemini and Ollama alike), which would make the connect
      * timeout as long as a whole attempt.
@@ -352,7 +352,7 @@ public final class ProviderGeneratorBuilder {
             if (jdk.connectTimeout() != null) {
                 plain.connectTimeout(jdk.connectTimeout());
             }
-            return new BoundedStreams(streaming, plain.build(), jdk.readTimeout());
+            return new BoundedResponses(streaming, plain.build(), jdk.readTimeout());
         }
     }
 }

@@ -57,7 +57,7 @@ class EndlessStreamTest {
 
     /**
      * The same run inside one server-sent event that never ends its line: LangChain4j's parser reads a line whole,
-     * so the bound is on the stream itself ({@link BoundedStreams}).
+     * so the bound is on the stream itself ({@link BoundedResponses}).
      */
     @Test
     void anEndlessLineEndsWithTheFallbackInASmallHeap(@TempDir Path dir) throws Exception {

@@ -32,7 +32,7 @@ import java.time.Duration;
  *
  * <p>Thread-safety: thread-safe (the JDK clients are).
  */
-final class BoundedStreams implements HttpClient {
+final class BoundedResponses implements HttpClient {
 
     /** The longest line of a streamed response: 1 MiB (a streamed piece of an answer is a few hundred bytes). */
     static final int MAX_LINE_BYTES = 1 << 20;
@@ -50,7 +50,7 @@ final class BoundedStreams implements HttpClient {
      * @param jdk the JDK client for non-streamed requests, configured as the delegate's
      * @param readTimeout the longest a non-streamed request may take, or null
      */
-    BoundedStreams(HttpClient delegate, java.net.http.HttpClient jdk, Duration readTimeout) {
+    BoundedResponses(HttpClient delegate, java.net.http.HttpClient jdk, Duration readTimeout) {
         this.delegate = delegate;
         this.jdk = jdk;
         this.readTimeout = readTimeout;
