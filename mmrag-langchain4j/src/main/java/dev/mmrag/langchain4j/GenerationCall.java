@@ -150,7 +150,7 @@ final class GenerationCall {
 
     /** One streaming call; its pieces are handed over to this thread through a queue. */
     private ProviderFailure streamOnce() {
-        QueueingHandler handler = new QueueingHandler();
+        QueueingHandler handler = new QueueingHandler(generator.maxAnswerChars);
         try {
             generator.streamingModel.chat(request, handler);
         } catch (RuntimeException e) {
@@ -179,6 +179,10 @@ final class GenerationCall {
             if (event == null) {
                 handler.cancel();
                 return wait.isZero() ? ProviderFailure.deadline(generator.name, generator.deadline) : timedOut(wait);
+            }
+            if (event == StreamEvent.TOO_LONG) {
+                handler.cancel();
+                return tooLong();
             }
             if (event.text != null) {
                 receivedText = true;
@@ -388,6 +392,9 @@ final class GenerationCall {
 
     /** One thing a streaming model reported: a piece of text, the complete response, or an error. */
     private static final class StreamEvent {
+        /** The model sent more text than the answer length limit. */
+        static final StreamEvent TOO_LONG = new StreamEvent(null, null, null);
+
         final String text;
         final ChatResponse response;
         final Throwable error;
@@ -400,30 +407,23 @@ final class GenerationCall {
     }
 
     /**
-     * Queues what a streaming model reports (on LangChain4j's threads) for the calling thread. The queue holds at
-     * most {@value #QUEUE_CAPACITY} events: a model that streams faster than the caller takes its text waits
-     * (LangChain4j's reading thread blocks, and with it the connection), so the queue cannot fill the heap. Once the
-     * call stopped listening ({@link #close()}), events are dropped, so a producer never waits for nobody.
+     * Queues what a streaming model reports (on LangChain4j's threads, or on the calling thread itself when the
+     * client delivers a finished response at once) for the calling thread. It never blocks, and it holds at most
+     * the answer length limit: once the model sent more text than that, the rest is dropped and one
+     * {@link StreamEvent#TOO_LONG} event says so, so that an endless stream cannot fill the heap even while the
+     * calling thread is busy. Once the call stopped listening ({@link #close()}), events are dropped.
      */
     private static final class QueueingHandler implements StreamingChatResponseHandler {
-        static final int QUEUE_CAPACITY = 256;
-        private static final long OFFER_WAIT_MS = 50;
-
-        final BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+        final BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
+        private final long maxChars;
         private volatile StreamingHandle handle;
         private volatile boolean closed;
+        private long received;
+        private boolean tooLong;
 
-        /** Waits for room in the queue, unless the call stopped listening. */
-        private void put(StreamEvent event) {
-            try {
-                while (!closed) {
-                    if (events.offer(event, OFFER_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        /** @param maxChars the most characters of text to queue */
+        QueueingHandler(long maxChars) {
+            this.maxChars = maxChars;
         }
 
         /** The call stopped listening: drop what is queued and what comes. */
@@ -433,9 +433,16 @@ final class GenerationCall {
         }
 
         @Override
-        public void onPartialResponse(String partialResponse) {
-            if (partialResponse != null && !partialResponse.isEmpty()) {
-                put(new StreamEvent(partialResponse, null, null));
+        public synchronized void onPartialResponse(String partialResponse) {
+            if (closed || tooLong || partialResponse == null || partialResponse.isEmpty()) {
+                return;
+            }
+            received += partialResponse.length();
+            if (received > maxChars) {
+                tooLong = true;
+                events.add(StreamEvent.TOO_LONG);
+            } else {
+                events.add(new StreamEvent(partialResponse, null, null));
             }
         }
 
@@ -447,12 +454,16 @@ final class GenerationCall {
 
         @Override
         public void onCompleteResponse(ChatResponse completeResponse) {
-            put(new StreamEvent(null, completeResponse, null));
+            if (!closed) {
+                events.add(new StreamEvent(null, completeResponse, null));
+            }
         }
 
         @Override
         public void onError(Throwable error) {
-            put(new StreamEvent(null, null, error));
+            if (!closed) {
+                events.add(new StreamEvent(null, null, error));
+            }
         }
 
         /** Asks the model to stop streaming, when its client supports that; late events are ignored anyway. */
