@@ -69,7 +69,8 @@ import java.util.function.DoubleSupplier;
  *
  * <p><b>Limits</b>: an answer longer than {@link Builder#maxAnswerChars(int)} (default
  * {@value #DEFAULT_MAX_ANSWER_CHARS} characters) is cut off there and the fallback answers, as for any other
- * failure; a streaming model that sends faster than the caller takes waits, as the queue between them is bounded.
+ * failure; the queue between a streaming model and the caller holds at most that much text, and each response is
+ * read through a bound (a streamed line 1 MiB, a streamed response 32 MiB, a whole response 16 MiB).
  *
  * <p><b>Streaming</b>: {@link #stream(Prompt, Consumer)} uses the streaming model when there is one and delivers
  * the text on the calling thread, in order, as it arrives; without a streaming model it delivers the whole answer
