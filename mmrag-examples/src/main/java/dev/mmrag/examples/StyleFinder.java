@@ -10,6 +10,7 @@ import dev.mmrag.api.Metric;
 import dev.mmrag.api.MmragException;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
+import dev.mmrag.api.TrustedImageSources;
 import dev.mmrag.core.IndexReport;
 import dev.mmrag.core.MultimodalRag;
 import dev.mmrag.core.TemplateGenerator;
@@ -297,8 +298,11 @@ public final class StyleFinder {
             }
             return TemplateGenerator.create();
         }
+        // Item images are attached only from the catalogue folder: a loaded --index names them, and is data, not authority.
+        Path catalogue = line.path("catalog", null);
         ProviderGeneratorBuilder builder = LangChain4jGenerator.forProvider(LlmProvider.fromId(llm))
-                .fallback(TemplateGenerator.create());
+                .fallback(TemplateGenerator.create())
+                .trustedImages(TrustedImageSources.ofFolders(catalogue != null ? catalogue : Assets.styleCatalog()));
         if (line.get("llm-model") != null) {
             builder.modelName(line.get("llm-model"));
         }

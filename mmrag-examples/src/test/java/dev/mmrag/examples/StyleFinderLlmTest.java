@@ -7,10 +7,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mmrag.api.Item;
+import dev.mmrag.api.Metric;
+import dev.mmrag.api.VectorRecord;
+import dev.mmrag.store.inmem.HnswVectorStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -18,6 +27,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code style-finder find --llm openai --base-url ...} against a local HTTP server that speaks OpenAI's chat
@@ -133,6 +143,54 @@ class StyleFinderLlmTest {
         assertThat(requests).hasSize(3);
         assertThat(run.out()).startsWith("Best matches for \"a red hat\":");
         assertThat(run.err()).contains("note: the language model could not answer; this is the offline answer.");
+    }
+
+    /**
+     * A saved index is data, not authority: one whose records name a file outside the catalogue folder (here a
+     * JPEG standing in for a private photo) does not make {@code find --llm} send that file to the provider; the
+     * catalogue's own photos still go.
+     */
+    @Test
+    void anIndexNamingAFileOutsideTheCatalogueDoesNotGetItSentToTheModel(@TempDir Path dir) throws Exception {
+        Path secret = Files.copy(Assets.styleCatalog().resolve("images/sku-0001.jpg"), dir.resolve("secret.jpg"));
+        Path own = Assets.styleCatalog().resolve("images/sku-0002.jpg").toAbsolutePath();
+        Path index = dir.resolve("planted.hnsw");
+        try (HnswVectorStore store = HnswVectorStore.builder(64, Metric.COSINE).build()) {
+            Random random = new Random(3);
+            List<VectorRecord> records = new java.util.ArrayList<>();
+            for (String[] item : new String[][] {{"sku-0001", secret.toString()}, {"sku-0002", own.toString()},
+                {"sku-0003", "http://127.0.0.1:" + server.getAddress().getPort() + "/internal/admin.jpg"}}) {
+                float[] vector = new float[64];
+                for (int i = 0; i < vector.length; i++) {
+                    vector[i] = (float) random.nextGaussian();
+                }
+                records.add(new VectorRecord(item[0], vector, Map.of("name", item[0],
+                        "url", "https://shop.example/products/" + item[0], Item.IMAGE_REF_KEY, item[1])));
+            }
+            assertThat(store.upsert(records).failures()).isEmpty();
+            store.save(index);
+        }
+
+        StyleFinderTest.Run run = StyleFinderTest.run("find", "--text", "a red hat", "--index", index.toString(),
+                "--llm", "openai", "--base-url", baseUrl(), "--k", "3");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(requests).hasSize(1);
+        String sent = requests.get(0).toString();
+        String secretBase64 = Base64.getEncoder().encodeToString(Files.readAllBytes(secret));
+        String ownBase64 = Base64.getEncoder().encodeToString(Files.readAllBytes(own));
+        assertThat(sent).doesNotContain(secretBase64).contains(ownBase64);
+        assertThat(run.err()).contains("not inside a trusted image folder", "does not start with a trusted image URL prefix");
+    }
+
+    @Test
+    void aBaseUrlThatIsNotAUrlIsRefusedBeforeAnythingIsIndexed() {
+        StyleFinderTest.Run run = StyleFinderTest.run("find", "--text", "a red hat", "--llm", "openai",
+                "--base-url", "notaurl");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("base URL 'notaurl' cannot be used").doesNotContain("Indexed");
+        assertThat(requests).isEmpty();
     }
 
     @Test

@@ -145,18 +145,27 @@ final class GenerationCall {
         if (text == null || text.isBlank()) {
             return emptyAnswer(response);
         }
-        output.accept(text);
-        return null;
+        return output.accept(text) ? null : tooLong();
     }
 
     /** One streaming call; its pieces are handed over to this thread through a queue. */
     private ProviderFailure streamOnce() {
-        QueueingHandler handler = new QueueingHandler();
+        QueueingHandler handler = new QueueingHandler(generator.maxAnswerChars);
         try {
             generator.streamingModel.chat(request, handler);
         } catch (RuntimeException e) {
+            handler.close();
             return ProviderFailure.of(generator.name, e, generator.secrets);
         }
+        try {
+            return receive(handler);
+        } finally {
+            handler.close();
+        }
+    }
+
+    /** Takes what a streaming model reports until its answer is complete, fails, or a limit is hit. */
+    private ProviderFailure receive(QueueingHandler handler) {
         boolean receivedText = false;
         while (true) {
             Duration wait = attemptWait();
@@ -171,9 +180,16 @@ final class GenerationCall {
                 handler.cancel();
                 return wait.isZero() ? ProviderFailure.deadline(generator.name, generator.deadline) : timedOut(wait);
             }
+            if (event == StreamEvent.TOO_LONG) {
+                handler.cancel();
+                return tooLong();
+            }
             if (event.text != null) {
                 receivedText = true;
-                output.accept(event.text);
+                if (!output.accept(event.text)) {
+                    handler.cancel();
+                    return tooLong();
+                }
             } else if (event.error != null) {
                 return ProviderFailure.of(generator.name, event.error, generator.secrets);
             } else {
@@ -181,8 +197,8 @@ final class GenerationCall {
                 if (!receivedText && (text == null || text.isBlank())) {
                     return emptyAnswer(event.response);
                 }
-                if (!receivedText) {
-                    output.accept(text);
+                if (!receivedText && !output.accept(text)) {
+                    return tooLong();
                 }
                 return null;
             }
@@ -203,6 +219,11 @@ final class GenerationCall {
                 : ProviderFailure.timeout(generator.name, waited);
     }
 
+    private ProviderFailure tooLong() {
+        return ProviderFailure.invalidResponse(generator.name, "sent an answer longer than the limit of "
+                + generator.maxAnswerChars + " characters; the rest was not read");
+    }
+
     private ProviderFailure emptyAnswer(ChatResponse response) {
         return ProviderFailure.invalidResponse(generator.name, "returned an empty answer (finish reason "
                 + (response == null ? null : response.finishReason()) + ")");
@@ -215,7 +236,9 @@ final class GenerationCall {
 
     /** Ends a failed call: the fallback's answer, or an exception. */
     private Answer fail(ProviderFailure failure) {
-        LOG.log(Level.WARNING, failure.message() + (generator.fallback != null ? "; answering with the fallback" : ""));
+        // DEBUG, not WARNING: the failure reaches the caller in the answer's warnings or the exception's message,
+        // and a caller that prints those (as the Style Finder does) would otherwise show it twice.
+        LOG.log(Level.DEBUG, () -> failure.message() + (generator.fallback != null ? "; answering with the fallback" : ""));
         if (failure.cause() != null) {
             LOG.log(Level.DEBUG, "cause of the failure of " + generator.name, failure.cause());
         }
@@ -286,6 +309,9 @@ final class GenerationCall {
         private final StringBuilder text = new StringBuilder();
         private final List<String> removedHosts = new ArrayList<>();
         private LinkGuard guard = newGuard();
+        private SecretRedactor redactor = newRedactor();
+        /** The characters the model sent in this attempt. */
+        private long received;
 
         Output(Consumer<String> onText) {
             this.onText = onText;
@@ -295,27 +321,42 @@ final class GenerationCall {
             return onText != null;
         }
 
-        void accept(String piece) {
-            deliver(guard.accept(piece));
+        /**
+         * @param piece the next piece the model sent
+         * @return false, taking nothing, when the attempt's text would pass the answer length limit
+         */
+        boolean accept(String piece) {
+            received += piece.length();
+            if (received > generator.maxAnswerChars) {
+                return false;
+            }
+            deliver(guard.accept(redactor.accept(piece)));
+            return true;
         }
 
-        /** Delivers what the guard still holds back; the attempt's text is complete. */
+        /** Delivers what the redactor and the guard still hold back; the attempt's text is complete. */
         void finishAttempt() {
+            deliver(guard.accept(redactor.finish()));
             deliver(guard.finish());
             removedHosts.addAll(guard.removedHosts());
             guard = newGuard();
+            redactor = newRedactor();
+            received = 0;
         }
 
         /** Forgets a failed attempt's text; only allowed while nothing was shown to the user. */
         void discardAttempt() {
             text.setLength(0);
             guard = newGuard();
+            redactor = newRedactor();
+            received = 0;
         }
 
-        /** Delivers a complete text through a fresh guard. */
+        /** Delivers a complete text (the fallback's, which the length limit does not apply to) through a fresh guard. */
         void appendWhole(String whole) {
             guard = newGuard();
-            accept(whole);
+            redactor = newRedactor();
+            deliver(guard.accept(redactor.accept(whole)));
             finishAttempt();
         }
 
@@ -335,6 +376,10 @@ final class GenerationCall {
             return LinkGuard.forSources(prompt.sources(), generator.linkKeys);
         }
 
+        private SecretRedactor newRedactor() {
+            return new SecretRedactor(generator.secrets);
+        }
+
         private void deliver(String piece) {
             if (!piece.isEmpty()) {
                 text.append(piece);
@@ -347,6 +392,9 @@ final class GenerationCall {
 
     /** One thing a streaming model reported: a piece of text, the complete response, or an error. */
     private static final class StreamEvent {
+        /** The model sent more text than the answer length limit. */
+        static final StreamEvent TOO_LONG = new StreamEvent(null, null, null);
+
         final String text;
         final ChatResponse response;
         final Throwable error;
@@ -358,14 +406,42 @@ final class GenerationCall {
         }
     }
 
-    /** Queues what a streaming model reports (on LangChain4j's threads) for the calling thread. */
+    /**
+     * Queues what a streaming model reports (on LangChain4j's threads, or on the calling thread itself when the
+     * client delivers a finished response at once) for the calling thread. It never blocks, and it holds at most
+     * the answer length limit: once the model sent more text than that, the rest is dropped and one
+     * {@link StreamEvent#TOO_LONG} event says so, so that an endless stream cannot fill the heap even while the
+     * calling thread is busy. Once the call stopped listening ({@link #close()}), events are dropped.
+     */
     private static final class QueueingHandler implements StreamingChatResponseHandler {
         final BlockingQueue<StreamEvent> events = new LinkedBlockingQueue<>();
+        private final long maxChars;
         private volatile StreamingHandle handle;
+        private volatile boolean closed;
+        private long received;
+        private boolean tooLong;
+
+        /** @param maxChars the most characters of text to queue */
+        QueueingHandler(long maxChars) {
+            this.maxChars = maxChars;
+        }
+
+        /** The call stopped listening: drop what is queued and what comes. */
+        void close() {
+            closed = true;
+            events.clear();
+        }
 
         @Override
-        public void onPartialResponse(String partialResponse) {
-            if (partialResponse != null && !partialResponse.isEmpty()) {
+        public synchronized void onPartialResponse(String partialResponse) {
+            if (closed || tooLong || partialResponse == null || partialResponse.isEmpty()) {
+                return;
+            }
+            received += partialResponse.length();
+            if (received > maxChars) {
+                tooLong = true;
+                events.add(StreamEvent.TOO_LONG);
+            } else {
                 events.add(new StreamEvent(partialResponse, null, null));
             }
         }
@@ -378,12 +454,16 @@ final class GenerationCall {
 
         @Override
         public void onCompleteResponse(ChatResponse completeResponse) {
-            events.add(new StreamEvent(null, completeResponse, null));
+            if (!closed) {
+                events.add(new StreamEvent(null, completeResponse, null));
+            }
         }
 
         @Override
         public void onError(Throwable error) {
-            events.add(new StreamEvent(null, null, error));
+            if (!closed) {
+                events.add(new StreamEvent(null, null, error));
+            }
         }
 
         /** Asks the model to stop streaming, when its client supports that; late events are ignored anyway. */

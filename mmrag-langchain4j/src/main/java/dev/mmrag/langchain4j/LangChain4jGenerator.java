@@ -9,6 +9,7 @@ import dev.mmrag.api.GenerationException;
 import dev.mmrag.api.Generator;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Prompt;
+import dev.mmrag.api.TrustedImageSources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,7 +40,9 @@ import java.util.function.DoubleSupplier;
  * prompt's text (its {@code <source>} blocks tell the model that retrieved text is data, not instructions), the
  * user's photo, and the images of at most {@link #DEFAULT_MAX_ITEM_IMAGES} retrieved items, each labelled. Only
  * images that the prompt carries ({@link Prompt#images()}) are sent: the augmenter chooses them, this generator
- * attaches at most {@link Builder#maxItemImages(int)} of the items' ones.
+ * attaches at most {@link Builder#maxItemImages(int)} of the items' ones, and only those it can read from a trusted
+ * source ({@link Builder#trustedImages(TrustedImageSources)}: the catalogue's folder, the shop's image URLs; by
+ * default none), checked when the request is built, since an item's image reference comes from the index.
  *
  * <p><b>Reliability</b>: each call has a deadline ({@link #DEFAULT_DEADLINE} by default) that covers every attempt
  * and every wait; each attempt may take at most the attempt timeout ({@link #DEFAULT_ATTEMPT_TIMEOUT}; while
@@ -53,13 +56,21 @@ import java.util.function.DoubleSupplier;
  * builder does this), or the attempts multiply.
  *
  * <p><b>Link safety</b>: every link in the answer must come from the metadata of the prompt's sources (a value
- * that is a whole link, such as a product's {@code url}); any other link is replaced with {@code [link removed]}
- * and its host is reported in {@link Answer#warnings()}. Links are recognised by how they start: {@code http:} and
- * {@code https:}, {@code www.}, two slashes (a scheme-relative {@code //host/path}, and the host and path of any
- * other {@code scheme://}), and {@code mailto:}, {@code tel:}, {@code sms:}, {@code data:}, {@code javascript:} and
- * {@code vbscript:}; bare domains such as {@code shop.example/p/1} and bare e-mail addresses are not. This also
- * holds while streaming: text that may be part of a link is held back until the link is complete, so a foreign
- * link never reaches the consumer.
+ * that is a whole link under one of the link keys, by default only {@code url}); any other link is replaced with
+ * {@code [link removed]} and its host is reported in {@link Answer#warnings()}. Links are recognised by how they
+ * start: {@code http:} and {@code https:}, {@code www.}, two slashes (a scheme-relative {@code //host/path}, and
+ * the host and path of any other {@code scheme://}), {@code mailto:}, {@code tel:}, {@code sms:}, {@code data:},
+ * {@code javascript:} and {@code vbscript:}, and any scheme where Markdown or HTML expects a link; the text is read
+ * as a renderer reads it, with HTML character references and Markdown escapes decoded. Bare domains such as
+ * {@code shop.example/p/1} and bare e-mail addresses are not recognised. This also holds while streaming: text that
+ * may be part of a link is held back until the link is complete (at most 8192 characters; a longer link is removed),
+ * so a foreign link never reaches the consumer. An API key given to {@link Builder#redact(String)} (the provider
+ * builder gives its key) is replaced with {@code [redacted]} in the answer too.
+ *
+ * <p><b>Limits</b>: an answer longer than {@link Builder#maxAnswerChars(int)} (default
+ * {@value #DEFAULT_MAX_ANSWER_CHARS} characters) is cut off there and the fallback answers, as for any other
+ * failure; the queue between a streaming model and the caller holds at most that much text, and each response is
+ * read through a bound (a streamed line 1 MiB, a streamed response 32 MiB, a whole response 16 MiB).
  *
  * <p><b>Streaming</b>: {@link #stream(Prompt, Consumer)} uses the streaming model when there is one and delivers
  * the text on the calling thread, in order, as it arrives; without a streaming model it delivers the whole answer
@@ -78,6 +89,10 @@ public final class LangChain4jGenerator implements Generator {
     public static final long DEFAULT_MAX_IMAGE_BYTES = 20L * 1024 * 1024;
     /** The default deadline of one call, all attempts and waits included. */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(90);
+    /** The default longest answer, in characters, read from a model: 100,000 (a long answer is some 10,000). */
+    public static final int DEFAULT_MAX_ANSWER_CHARS = 100_000;
+    /** The metadata keys whose values may be links in an answer by default: {@code url}. */
+    public static final Set<String> DEFAULT_LINK_KEYS = Set.of("url");
     /** The default longest attempt (while streaming: the longest silence between two pieces). */
     public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -92,6 +107,7 @@ public final class LangChain4jGenerator implements Generator {
     final PromptMessages messages;
     final Set<String> linkKeys;
     final List<String> secrets;
+    final int maxAnswerChars;
     final TimeSource time;
     final DoubleSupplier jitter;
     final RetryAfterRecorder retryAfter;
@@ -105,9 +121,10 @@ public final class LangChain4jGenerator implements Generator {
         this.circuitBreaker = builder.circuitBreaker != null ? builder.circuitBreaker : CircuitBreaker.create();
         this.deadline = builder.deadline;
         this.attemptTimeout = builder.attemptTimeout;
-        this.messages = new PromptMessages(builder.maxItemImages, builder.maxImageBytes);
+        this.messages = new PromptMessages(builder.maxItemImages, builder.maxImageBytes, builder.trustedImages);
         this.linkKeys = builder.linkKeys;
         this.secrets = List.copyOf(builder.secrets);
+        this.maxAnswerChars = builder.maxAnswerChars;
         this.time = builder.time;
         this.jitter = builder.jitter;
         this.retryAfter = builder.retryAfter != null ? builder.retryAfter : new RetryAfterRecorder();
@@ -180,8 +197,8 @@ public final class LangChain4jGenerator implements Generator {
      * <p>Defaults: name from the model ({@code provider:model}); no fallback; {@link RetryPolicy#defaults()}; a new
      * {@link CircuitBreaker#create()}; deadline {@link LangChain4jGenerator#DEFAULT_DEADLINE}; attempt timeout
      * {@link LangChain4jGenerator#DEFAULT_ATTEMPT_TIMEOUT}; {@value LangChain4jGenerator#DEFAULT_MAX_ITEM_IMAGES}
-     * item images; images up to {@link LangChain4jGenerator#DEFAULT_MAX_IMAGE_BYTES} bytes; links allowed from every
-     * metadata key; nothing extra to redact; the system clock.
+     * item images, read only from trusted sources, and none are trusted; images up to {@link LangChain4jGenerator#DEFAULT_MAX_IMAGE_BYTES} bytes; links allowed only from
+     * the {@code url} metadata key; nothing extra to redact; the system clock.
      *
      * <p>Not thread-safe.
      */
@@ -196,8 +213,10 @@ public final class LangChain4jGenerator implements Generator {
         private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
         private int maxItemImages = DEFAULT_MAX_ITEM_IMAGES;
         private long maxImageBytes = DEFAULT_MAX_IMAGE_BYTES;
-        private Set<String> linkKeys;
+        private Set<String> linkKeys = DEFAULT_LINK_KEYS;
         private final List<String> secrets = new ArrayList<>();
+        private int maxAnswerChars = DEFAULT_MAX_ANSWER_CHARS;
+        private TrustedImageSources trustedImages = TrustedImageSources.none();
         private TimeSource time = TimeSource.SYSTEM;
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
         private RetryAfterRecorder retryAfter;
@@ -320,18 +339,67 @@ public final class LangChain4jGenerator implements Generator {
         }
 
         /**
-         * @param keys the metadata keys whose values may be links in the answer, such as {@code url} (default:
-         *     every key whose value is a whole link)
+         * Which metadata keys may hold the links an answer may give. Only a value under one of these keys that is
+         * a whole link counts: a link that a {@code description} (or any other field) mentions is removed from the
+         * answer, so that whoever writes product texts cannot whitelist a link.
+         *
+         * @param keys the metadata keys whose values may be links in the answer (default
+         *     {@link LangChain4jGenerator#DEFAULT_LINK_KEYS}, that is {@code url}); empty allows no link at all
          * @return this builder
          */
         public Builder linkKeys(Collection<String> keys) {
-            this.linkKeys = keys == null ? null : Set.copyOf(keys);
+            if (keys == null) {
+                throw new InvalidInputException("link keys must not be null; expected metadata keys such as [url], "
+                        + "or an empty list to allow no link");
+            }
+            for (String key : keys) {
+                if (key == null || key.isBlank()) {
+                    throw new InvalidInputException("link keys " + keys + " hold a blank key; expected metadata keys");
+                }
+            }
+            this.linkKeys = Set.copyOf(keys);
             return this;
         }
 
         /**
-         * @param secret a string that must never appear in a message or log, such as the API key the model was
-         *     built with; blank values are ignored
+         * Where the retrieved items' images may be read from to attach them: typically the catalogue's folder
+         * ({@code TrustedImageSources.ofFolders(catalogue)}) and the shop's image URL prefix. An item's image
+         * reference comes from the index, which is data, not authority: without this, an index could make the
+         * generator read any local file or fetch any URL (an internal service) and send it to the provider. It is
+         * checked when the request is built; an image from elsewhere is not attached, and the answer's warnings say
+         * so. The user's own photo (the query image) needs no trust.
+         *
+         * @param sources the trusted sources (default {@link TrustedImageSources#none()}: no item image is attached)
+         * @return this builder
+         */
+        public Builder trustedImages(TrustedImageSources sources) {
+            if (sources == null) {
+                throw new InvalidInputException("trusted image sources must not be null (use TrustedImageSources.none())");
+            }
+            this.trustedImages = sources;
+            return this;
+        }
+
+        /**
+         * The longest answer read from the model. A model (or a server posing as one) that sends more, such as an
+         * endless stream, is cut off there: the attempt fails, is not retried, and the fallback answers (after the
+         * text already shown, when streaming), so neither the heap nor the caller's screen fill up.
+         *
+         * @param max the most characters of one answer (default {@value LangChain4jGenerator#DEFAULT_MAX_ANSWER_CHARS})
+         * @return this builder
+         */
+        public Builder maxAnswerChars(int max) {
+            if (max < 1) {
+                throw new InvalidInputException("maxAnswerChars is " + max + "; expected 1 or more");
+            }
+            this.maxAnswerChars = max;
+            return this;
+        }
+
+        /**
+         * @param secret a string that must never appear in a message, a log or an answer, such as the API key the
+         *     model was built with (an answer that echoes it shows {@code [redacted]} instead, also when streamed);
+         *     blank values are ignored
          * @return this builder
          */
         public Builder redact(String secret) {

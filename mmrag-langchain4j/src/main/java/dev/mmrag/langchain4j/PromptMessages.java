@@ -11,6 +11,7 @@ import dev.mmrag.api.ImageFormat;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Retrieved;
+import dev.mmrag.api.TrustedImageSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,7 +34,9 @@ import java.util.Optional;
  * whether the file starts like text when it is not an image); a retrieved item's image with such a problem is left out and
  * reported as a warning that names the item, since one broken catalogue picture must not stop the answer. That
  * warning never quotes the file: an item's image reference comes from stored metadata, which in a shared index
- * anyone who can write to it controls, and could name any file this process can read.
+ * anyone who can write to it controls, and could name any file this process can read. For the same reason an
+ * item's image is read only from the trusted sources ({@link TrustedImageSources#read}), when the request is
+ * built: a file inside a trusted folder (after resolving links), or a URL under a trusted prefix.
  *
  * <p>Thread-safety: immutable.
  */
@@ -44,14 +47,17 @@ final class PromptMessages {
 
     private final int maxItemImages;
     private final long maxImageBytes;
+    private final TrustedImageSources trusted;
 
     /**
      * @param maxItemImages how many images of retrieved items to attach, at most
      * @param maxImageBytes the largest image, in bytes, to attach
+     * @param trusted where retrieved items' images may be read from
      */
-    PromptMessages(int maxItemImages, long maxImageBytes) {
+    PromptMessages(int maxItemImages, long maxImageBytes, TrustedImageSources trusted) {
         this.maxItemImages = maxItemImages;
         this.maxImageBytes = maxImageBytes;
+        this.trusted = trusted;
     }
 
     /** A chat request and what had to be left out of it. */
@@ -89,7 +95,7 @@ final class PromptMessages {
         ImageContent queryImage = prompt.query().image();
         if (queryImage != null && !images.isEmpty() && images.get(0).equals(queryImage)) {
             contents.add(TextContent.from(USER_PHOTO_LABEL));
-            contents.add(toLangChain4j(queryImage, "the query image", true));
+            contents.add(toLangChain4j(queryImage, readQueryImage(queryImage), "the query image", true));
             next = 1;
         }
         int attached = 0;
@@ -98,7 +104,8 @@ final class PromptMessages {
             int source = sourceIndex(image, prompt.sources());
             String item = source < 0 ? "a retrieved item" : "source [" + (source + 1) + "]";
             try {
-                dev.langchain4j.data.message.ImageContent converted = toLangChain4j(image, "the image", false);
+                dev.langchain4j.data.message.ImageContent converted = toLangChain4j(image,
+                        trusted.read(image, maxImageBytes), "the image", false);
                 contents.add(TextContent.from("Image of " + item + ":"));
                 contents.add(converted);
                 attached++;
@@ -132,19 +139,26 @@ final class PromptMessages {
      *     caller's own query image, never for a retrieved item's, whose file is named by untrusted metadata
      * @throws InvalidInputException when the image is missing, unreadable, too large or in another format
      */
-    private dev.langchain4j.data.message.ImageContent toLangChain4j(ImageContent image, String what, boolean quoteHead) {
-        Optional<Path> path = image.path();
-        if (path.isPresent()) {
-            checkSize(image, what, fileSize(path.get(), image, what));
-        }
-        byte[] bytes = image.readAllBytes();
-        checkSize(image, what, bytes.length);
+    private dev.langchain4j.data.message.ImageContent toLangChain4j(ImageContent image, byte[] bytes, String what,
+            boolean quoteHead) {
         String mediaType = ImageFormat.detect(bytes).filter(format -> format != ImageFormat.BMP)
                 .map(ImageFormat::mediaType).orElseThrow(() -> new InvalidInputException(what + " ("
                 + image.describe() + ") is not a JPEG, PNG, GIF or WebP image"
                 + (quoteHead ? " (its first bytes are " + ImageFormat.describeHead(bytes) + ")" : "")
                 + "; vision models accept only those formats"));
         return dev.langchain4j.data.message.ImageContent.from(Base64.getEncoder().encodeToString(bytes), mediaType);
+    }
+
+    /** Reads the caller's own photo, which needs no trusted source: the caller chose it. */
+    private byte[] readQueryImage(ImageContent image) {
+        String what = "the query image";
+        Optional<Path> path = image.path();
+        if (path.isPresent()) {
+            checkSize(image, what, fileSize(path.get(), image, what));
+        }
+        byte[] bytes = image.readAllBytes();
+        checkSize(image, what, bytes.length);
+        return bytes;
     }
 
     private void checkSize(ImageContent image, String what, long size) {

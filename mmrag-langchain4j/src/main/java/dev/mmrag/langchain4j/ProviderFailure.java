@@ -33,8 +33,13 @@ final class ProviderFailure {
         SERVER_ERROR(true),
         /** HTTP 4xx other than 429: the request, key or model is wrong. Not retried. */
         CLIENT_ERROR(false),
-        /** The provider answered something unusable (empty text, a malformed body). Not retried. */
+        /** The provider answered something unusable (empty text, an answer over the length limit). Not retried. */
         INVALID_RESPONSE(false),
+        /**
+         * The answer does not follow the provider's protocol: a body that is not JSON (a proxy's or captive portal's
+         * HTML page, a truncated body) or not the expected JSON. Not retried: the same server will say the same.
+         */
+        PROTOCOL_ERROR(false),
         /** The request's deadline passed. Not retried: there is no time left. */
         DEADLINE(false),
         /** The circuit breaker refused the attempt. */
@@ -83,6 +88,15 @@ final class ProviderFailure {
                     + "): " + detail(http.getMessage(), secrets), redacted);
         }
         Kind kind;
+        BoundedResponses.TooLarge tooLarge = find(error, BoundedResponses.TooLarge.class);
+        if (tooLarge != null) {
+            return new ProviderFailure(Kind.INVALID_RESPONSE, 0, generator + " failed (invalid response): "
+                    + tooLarge.getMessage() + "; the rest was not read", redacted);
+        }
+                if (isParseError(error)) {
+            return new ProviderFailure(Kind.PROTOCOL_ERROR, 0, generator + " failed (protocol error): its answer is "
+                    + "not the JSON of the provider's API: " + detail(parseErrorOf(error), secrets), redacted);
+        }
         if (find(error, dev.langchain4j.exception.TimeoutException.class) != null
                 || find(error, HttpTimeoutException.class) != null || find(error, SocketTimeoutException.class) != null) {
             kind = Kind.TIMEOUT;
@@ -214,6 +228,35 @@ final class ProviderFailure {
                 : error.getCause(), secrets));
         copy.setStackTrace(error.getStackTrace());
         return copy;
+    }
+
+    /**
+     * Names of exceptions the providers' JSON readers throw for a body that is not JSON or not the expected JSON
+     * (by name, so that this module needs no compile-time dependency on the JSON libraries LangChain4j uses).
+     */
+    private static final List<String> PARSE_ERRORS = List.of("com.fasterxml.jackson.core.JsonProcessingException",
+            "com.google.gson.JsonParseException");
+
+    private static boolean isParseError(Throwable error) {
+        return parseError(error) != null;
+    }
+
+    private static String parseErrorOf(Throwable error) {
+        Throwable parse = parseError(error);
+        String message = String.valueOf(parse.getMessage());
+        int newline = message.indexOf('\n');
+        return parse.getClass().getSimpleName() + ": " + (newline < 0 ? message : message.substring(0, newline));
+    }
+
+    private static Throwable parseError(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Class<?> type = t.getClass(); type != null; type = type.getSuperclass()) {
+                if (PARSE_ERRORS.contains(type.getName())) {
+                    return t;
+                }
+            }
+        }
+        return null;
     }
 
     private static <T extends Throwable> T find(Throwable error, Class<T> type) {

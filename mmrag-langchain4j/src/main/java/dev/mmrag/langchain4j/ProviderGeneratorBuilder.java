@@ -15,9 +15,13 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.mmrag.api.Generator;
 import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.TrustedImageSources;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -78,10 +82,38 @@ public final class ProviderGeneratorBuilder {
      * @param baseUrl the API's base URL, such as {@code http://localhost:8000/v1} for an OpenAI-compatible server
      *     (default: {@link LlmProvider#defaultBaseUrl()}); null for the default
      * @return this builder
+     * @throws InvalidInputException when it is not an absolute {@code http} or {@code https} URL with a host
      */
     public ProviderGeneratorBuilder baseUrl(String baseUrl) {
-        this.baseUrl = blankToNull(baseUrl, "base URL");
+        String url = blankToNull(baseUrl, "base URL");
+        if (url != null) {
+            checkBaseUrl(url);
+        }
+        this.baseUrl = url;
         return this;
+    }
+
+    private static void checkBaseUrl(String url) {
+        String problem;
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (scheme == null) {
+                problem = "it has no scheme";
+            } else if (!scheme.equals("http") && !scheme.equals("https")) {
+                problem = "its scheme is '" + uri.getScheme() + "'";
+            } else if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                problem = "it has no host";
+            } else if (uri.getQuery() != null || uri.getFragment() != null) {
+                problem = "it has a query or fragment";
+            } else {
+                return;
+            }
+        } catch (URISyntaxException e) {
+            problem = "it is not a valid URL (" + e.getReason() + " at index " + e.getIndex() + ")";
+        }
+        throw new InvalidInputException("base URL '" + url + "' cannot be used: " + problem + "; expected an http or "
+                + "https URL with a host, such as http://localhost:11434 or https://api.openai.com/v1");
     }
 
     /**
@@ -153,11 +185,33 @@ public final class ProviderGeneratorBuilder {
     }
 
     /**
-     * @param keys the metadata keys whose values may be links in the answer (default: every key)
+     * @param keys the metadata keys whose values may be links in the answer (default
+     *     {@link LangChain4jGenerator#DEFAULT_LINK_KEYS}, that is {@code url}); see
+     *     {@link LangChain4jGenerator.Builder#linkKeys(Collection)}
      * @return this builder
      */
     public ProviderGeneratorBuilder linkKeys(Collection<String> keys) {
         generator.linkKeys(keys);
+        return this;
+    }
+
+    /**
+     * @param sources where the retrieved items' images may be read from, such as the catalogue's folder (default
+     *     {@link TrustedImageSources#none()}); see {@link LangChain4jGenerator.Builder#trustedImages(TrustedImageSources)}
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder trustedImages(TrustedImageSources sources) {
+        generator.trustedImages(sources);
+        return this;
+    }
+
+    /**
+     * @param max the most characters of one answer (default {@value LangChain4jGenerator#DEFAULT_MAX_ANSWER_CHARS});
+     *     see {@link LangChain4jGenerator.Builder#maxAnswerChars(int)}
+     * @return this builder
+     */
+    public ProviderGeneratorBuilder maxAnswerChars(int max) {
+        generator.maxAnswerChars(max);
         return this;
     }
 
@@ -271,7 +325,8 @@ public final class ProviderGeneratorBuilder {
     }
 
     /**
-     * The JDK client builder, with every connect timeout set on it capped at {@link #MAX_CONNECT_TIMEOUT}. The
+     * The JDK client builder, with every connect timeout set on it capped at {@link #MAX_CONNECT_TIMEOUT}, building
+     * clients whose streamed responses are bounded ({@link BoundedResponses}). The
      * models pass their {@code timeout} to {@code connectTimeout} as well as to {@code readTimeout} when they build
      * their client (LangChain4j 1.19: OpenAI, Anthropic, Gemini and Ollama alike), which would make the connect
      * timeout as long as a whole attempt.
@@ -307,7 +362,12 @@ public final class ProviderGeneratorBuilder {
 
         @Override
         public dev.langchain4j.http.client.HttpClient build() {
-            return jdk.build();
+            dev.langchain4j.http.client.HttpClient streaming = jdk.build();
+            HttpClient.Builder plain = jdk.httpClientBuilder();
+            if (jdk.connectTimeout() != null) {
+                plain.connectTimeout(jdk.connectTimeout());
+            }
+            return new BoundedResponses(streaming, plain.build(), jdk.readTimeout());
         }
     }
 }

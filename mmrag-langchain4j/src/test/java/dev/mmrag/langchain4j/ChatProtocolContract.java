@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mmrag.api.Answer;
 import dev.mmrag.api.GenerationException;
 import dev.mmrag.api.Prompt;
+import dev.mmrag.api.TrustedImageSources;
 import dev.mmrag.core.TemplateGenerator;
+import dev.mmrag.test.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * retries with Retry-After, fallbacks, deadlines, the circuit breaker and link safety.
  *
  * <p>Real parts: the catalogue's JPEG photos, mmrag-core's DefaultAugmenter and TemplateGenerator, LangChain4j's
- * provider clients over the JDK HTTP client.
+ * provider clients over the JDK HTTP client. The generator trusts the catalogue's folder for item images.
  */
 abstract class ChatProtocolContract {
 
@@ -58,7 +60,8 @@ abstract class ChatProtocolContract {
      */
     ProviderGeneratorBuilder provider() {
         ProviderGeneratorBuilder builder = LangChain4jGenerator.forProvider(protocol().provider())
-                .baseUrl(protocol().baseUrl(server)).apiKey(KEY).modelName(MODEL).timeSource(time);
+                .baseUrl(protocol().baseUrl(server)).apiKey(KEY).modelName(MODEL).timeSource(time)
+                .trustedImages(TrustedImageSources.ofFolders(TestData.styleCatalog()));
         builder.generatorBuilder().jitter(() -> 0.5);
         return builder;
     }
@@ -250,6 +253,64 @@ abstract class ChatProtocolContract {
         assertThat(received).noneSatisfy(piece -> assertThat(piece).containsAnyOf("ev", "il.exa", "login"));
         assertThat(answer.text()).isEqualTo(expected);
         assertThat(answer.warnings()).singleElement().asString().contains("evil.example");
+    }
+
+    @Test
+    void aNonJsonBodyWithStatus200IsAProtocolErrorAndIsNotRetried() {
+        server.enqueue(FakeLlmServer.raw(200, "text/html", "<html><body>Welcome to the captive portal</body></html>"),
+                protocol().answer("never sent"), protocol().answer("never sent"));
+
+        Answer answer = provider().fallback(TemplateGenerator.create()).build().generate(StylePrompts.textAndPhoto());
+
+        assertThat(answer.fallback()).isTrue();
+        assertThat(answer.warnings()).anySatisfy(w -> assertThat(w).contains("protocol error", "1 attempt")
+                .doesNotContain("network"));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aStreamedAnswerOverTheLengthLimitIsCutOffAndTheFallbackFollowsIt() {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            pieces.add("word" + i + " ");
+        }
+        server.enqueue(protocol().stream(pieces), protocol().answer("never sent"));
+        Prompt prompt = StylePrompts.textAndPhoto();
+        LangChain4jGenerator generator = provider().maxAnswerChars(300).fallback(TemplateGenerator.create()).build();
+        List<String> received = new ArrayList<>();
+
+        Answer answer = generator.stream(prompt, received::add);
+
+        String template = TemplateGenerator.create().generate(prompt).text();
+        assertThat(answer.fallback()).isTrue();
+        assertThat(answer.text()).endsWith("\n\n" + template);
+        assertThat(answer.text().length() - template.length() - 2).isLessThanOrEqualTo(300);
+        assertThat(String.join("", received)).isEqualTo(answer.text());
+        assertThat(answer.warnings()).anySatisfy(w -> assertThat(w).contains("longer than the limit of 300 characters"));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void anAnswerOverTheLengthLimitIsReplacedByTheFallback() {
+        server.enqueue(protocol().answer("x".repeat(301)));
+        Prompt prompt = StylePrompts.textAndPhoto();
+
+        Answer answer = provider().maxAnswerChars(300).fallback(TemplateGenerator.create()).build().generate(prompt);
+
+        assertThat(answer.fallback()).isTrue();
+        assertThat(answer.text()).isEqualTo(TemplateGenerator.create().generate(prompt).text());
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aFailureAnsweredByTheFallbackIsReportedInTheAnswerAndNotAlsoLoggedAsAWarning() {
+        server.enqueue(protocol().error(400, "bad request"));
+        try (LogCapture logs = new LogCapture()) {
+            Answer answer = provider().fallback(TemplateGenerator.create()).build().generate(StylePrompts.textAndPhoto());
+
+            assertThat(answer.warnings()).filteredOn(w -> w.contains("HTTP 400")).hasSize(1);
+            assertThat(logs.text()).doesNotContain("WARNING");
+        }
     }
 
     @Test

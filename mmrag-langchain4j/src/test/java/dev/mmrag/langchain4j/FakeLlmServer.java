@@ -121,6 +121,21 @@ final class FakeLlmServer implements AutoCloseable {
     }
 
     /**
+     * @param status the HTTP status
+     * @param contentType the content type
+     * @param body the body, sent as it is
+     * @return a reply with that status, type and body
+     */
+    static Reply raw(int status, String contentType, String body) {
+        return (exchange, closed) -> {
+            exchange.getResponseHeaders().add("Content-Type", contentType);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        };
+    }
+
+    /**
      * @param contentType the stream's content type ({@code text/event-stream}, {@code application/x-ndjson})
      * @param chunks the chunks, each written and flushed on its own, with a short pause between them
      * @return a 200 reply streamed in chunks

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mmrag.api.GenerationException;
+import dev.mmrag.api.Answer;
 import dev.mmrag.api.Prompt;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,23 @@ abstract class KeyedChatProtocolContract extends ChatProtocolContract {
             assertThat(logs.text()).contains("HTTP 401", "HTTP 500", "HTTP 403")
                     .doesNotContain(KEY).doesNotContain(KEY.substring(KEY.length() - 10));
         }
+    }
+
+    @Test
+    void anApiKeyTheModelEchoesIsRedactedFromTheAnswerAlsoWhenStreamedInPieces() {
+        String half = KEY.substring(0, KEY.length() / 2);
+        server.enqueue(protocol().answer("Your key is " + KEY + "."),
+                protocol().stream(List.of("The key: ", half, KEY.substring(half.length()) + " and again " + KEY, "!")));
+        LangChain4jGenerator generator = provider().build();
+        List<String> received = new ArrayList<>();
+
+        Answer whole = generator.generate(StylePrompts.textAndPhoto());
+        Answer streamed = generator.stream(StylePrompts.textAndPhoto(), received::add);
+
+        assertThat(whole.text()).isEqualTo("Your key is [redacted].");
+        assertThat(streamed.text()).isEqualTo("The key: [redacted] and again [redacted]!");
+        assertThat(String.join("", received)).isEqualTo(streamed.text());
+        assertThat(received).noneSatisfy(piece -> assertThat(piece).contains(half));
     }
 
     /** The exception as a log would print it: messages, causes and stack traces. */

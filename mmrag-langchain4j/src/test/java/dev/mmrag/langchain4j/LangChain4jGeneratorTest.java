@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The generator's own logic over in-memory {@link ScriptedModels} (no HTTP, no language model): which failures
@@ -114,6 +115,42 @@ class LangChain4jGeneratorTest {
 
         assertThat(answer.text()).isEqualTo("Collected in full.");
         assertThat(answer.generator()).isEqualTo("other");
+    }
+
+    /**
+     * A client may deliver a response it already has on the calling thread, inside {@code chat}: the queue between
+     * the model and the caller must then take everything without waiting (a bounded, blocking queue waited for
+     * itself forever once it was full).
+     */
+    @Test
+    @Timeout(60)
+    void aStreamDeliveredOnTheCallingThreadIsTakenWhole() {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            pieces.add("piece " + i + " ");
+        }
+        List<String> received = new ArrayList<>();
+
+        Answer answer = LangChain4jGenerator.builder().streamingChatModel(new ScriptedModels.Streaming(pieces, true))
+                .build().stream(prompt, received::add);
+
+        assertThat(answer.text()).isEqualTo(String.join("", pieces));
+        assertThat(String.join("", received)).isEqualTo(answer.text());
+    }
+
+    @Test
+    @Timeout(60)
+    void aStreamOverTheLimitDeliveredOnTheCallingThreadEndsWithTheFallback() {
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            pieces.add("x".repeat(99) + " ");
+        }
+
+        Answer answer = LangChain4jGenerator.builder().streamingChatModel(new ScriptedModels.Streaming(pieces, true))
+                .maxAnswerChars(1000).fallback(TemplateGenerator.create()).build().stream(prompt, piece -> { });
+
+        assertThat(answer.fallback()).isTrue();
+        assertThat(answer.warnings()).anySatisfy(w -> assertThat(w).contains("longer than the limit of 1000 characters"));
     }
 
     @Test

@@ -20,7 +20,7 @@ class LinkGuardTest {
                     List.of("https://shop.example/p/2?color=blue&size=m", "www.partner.example/bag"))));
 
     private static LinkGuard guard() {
-        return LinkGuard.forSources(SOURCES, null);
+        return LinkGuard.forSources(SOURCES, Set.of("url", "links", "description"));
     }
 
     private static String cleanWhole(String text) {
@@ -107,7 +107,7 @@ class LinkGuardTest {
         List<Retrieved> sources = List.of(new Retrieved("sku-3", 0.7, Map.of("url", "https://shop.example/p/3",
                 "contact", List.of("mailto:Support@Shop.Example", "tel:+15550100"),
                 "manual", "ftp://files.shop.example/manual.pdf")));
-        LinkGuard guard = LinkGuard.forSources(sources, null);
+        LinkGuard guard = LinkGuard.forSources(sources, Set.of("url", "contact", "manual"));
 
         String out = guard.accept("Write to mailto:support@shop.example, call tel:+15550100, read "
                 + "ftp://files.shop.example/manual.pdf or see //SHOP.EXAMPLE/p/3/ and FTP://shop.example/p/3.") + guard.finish();
@@ -168,6 +168,78 @@ class LinkGuardTest {
         assertThat(guard.finish()).isEmpty();
     }
 
+    @Test
+    void linksWrittenWithCharacterReferencesOrEscapesAreRecognisedAndTheRestOfTheTextIsKept() {
+        LinkGuard guard = guard();
+
+        String out = guard.accept("[Shirt](https&#58;&#47;&#47;evil.example/login) [Buy](javascript&#58;alert(1)) "
+                + "<a href=\"&#104;ttps&#58;&#47;&#47;evil.example/x\"> https&colon;&sol;&sol;evil.example "
+                + "[x](java&#x0A;script:alert(1)) [y](javascript\\:alert(1)) &#x68;ttps://shop.example/p/1 a&amp;b &lt;b&gt;")
+                + guard.finish();
+
+        assertThat(out).isEqualTo("[Shirt]([link removed]) [Buy]([link removed](1)) <a href=\"[link removed]\"> "
+                + "[link removed] [x]([link removed](1)) [y]([link removed](1)) https://shop.example/p/1 a&amp;b &lt;b&gt;");
+        assertThat(guard.removedHosts()).containsExactly("evil.example", "javascript:", "evil.example", "evil.example",
+                "javascript:", "javascript:");
+    }
+
+    @Test
+    void anySchemeWhereARendererExpectsALinkIsALink() {
+        assertThat(cleanWhole("[x](intent:#Intent;end) <ms-settings:display> <a href=zoommtg:join> [r]: foo:bar "
+                + "but Metadata:size and ratio 16:9 stay"))
+                .isEqualTo("[x]([link removed]) <[link removed]> <a href=[link removed]> [r]: [link removed] "
+                        + "but Metadata:size and ratio 16:9 stay");
+    }
+
+    @Test
+    void theRemovedHostIsTheOneABrowserWouldGoTo() {
+        LinkGuard guard = guard();
+
+        guard.accept("https://EVIL.example:8443/x https://user:pw@evil.example/ //%65vil.example/x https://evil.example./x "
+                + "mailto:a@Evil.Example?subject=x https&#58;//evil.example https://shop.example%2F@evil.example/p/1 "
+                + "https://[2001:db8::1]/x tel:+1555");
+        guard.finish();
+
+        assertThat(guard.removedHosts()).containsExactly("evil.example", "evil.example", "evil.example", "evil.example",
+                "evil.example", "evil.example", "evil.example", "an IPv6 address", "tel:");
+    }
+
+    /**
+     * A link followed by an endless run of characters without a separator is held back only up to the limit, then
+     * removed whole and the rest of the run dropped as it arrives (before, the guard held the whole run and
+     * rescanned it at every piece).
+     */
+    @Test
+    void whatIsHeldBackIsBoundedAndAnOverlongLinkIsRemoved() {
+        LinkGuard guard = LinkGuard.forSources(SOURCES, Set.of("url"), 1000);
+        StringBuilder out = new StringBuilder(guard.accept("See https://evil.example/"));
+        int maxHeld = 0;
+        for (int i = 0; i < 200_000; i++) {
+            out.append(guard.accept("a"));
+            maxHeld = Math.max(maxHeld, guard.held());
+        }
+        out.append(guard.accept(" and https://shop.example/p/1")).append(guard.finish());
+
+        assertThat(maxHeld).isLessThanOrEqualTo(1000);
+        assertThat(out.toString()).isEqualTo("See [link removed] and https://shop.example/p/1");
+        assertThat(guard.removedHosts()).containsExactly("evil.example");
+    }
+
+    @Test
+    void aLongRunThatMayStillBecomeALinkIsBoundedToo() {
+        LinkGuard guard = LinkGuard.forSources(SOURCES, Set.of("url"), 1000);
+        StringBuilder out = new StringBuilder(guard.accept("x &#"));
+        int maxHeld = 0;
+        for (int i = 0; i < 50_000; i++) {
+            out.append(guard.accept("0"));
+            maxHeld = Math.max(maxHeld, guard.held());
+        }
+        out.append(guard.accept(" ok")).append(guard.finish());
+
+        assertThat(maxHeld).isLessThanOrEqualTo(1000);
+        assertThat(out.toString()).isEqualTo("x [link removed] ok");
+    }
+
     /** Every way of cutting these texts into pieces gives the same result as cleaning them whole. */
     @Test
     void cleaningPieceByPieceEqualsCleaningTheWholeText() {
@@ -179,7 +251,10 @@ class LinkGuardTest {
                 "HtTpS://Shop.Example/p/1/ and https://shop.example/p/2?color=blue&amp;size=m.",
                 "Mail mailto:support@evil.example or ftp://evil.example/x, [Buy](//evil.example) [x](javascript:alert(1))",
                 "Metadata:x hotel:y data:z \\\\evil.example https:\\\\evil.example https:evil.example https://[::1]/x // ",
-                "call tel:+15550100 or sms:1; ftp://shop.example/p/1 ///shop.example/p/1/ www. http: https://");
+                "call tel:+15550100 or sms:1; ftp://shop.example/p/1 ///shop.example/p/1/ www. http: https://",
+                "[a](https&#58;&#47;&#47;evil.example/x) &#x68;ttps://shop.example/p/1 java&#x0A;script:x &amp; &#0000058 &",
+                "[b](javascript\\:alert(1)) <a href=\"&#x20;javascript:x\"> [c](intent:x) <ms-settings:y> \\ end\\",
+                "&colon;&sol;&sol;evil.example https&colon;//evil.example &unknown; &#xZZ; //%65vil.example //@evil.example");
         Random random = new Random(42);
         for (String text : texts) {
             String whole = cleanWhole(text);

@@ -9,6 +9,7 @@ import dev.mmrag.api.Content;
 import dev.mmrag.api.Item;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.Query;
+import dev.mmrag.api.TrustedImageSources;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.core.ExactVectorStore;
 import dev.mmrag.core.MultimodalRag;
@@ -49,7 +50,8 @@ class PipelineWithLlmTest {
     void askStreamsAGuardedAnswerBuiltFromTheRetrievedProductsAndTheirPhotos() throws IOException {
         KeywordTestEncoder encoder = new KeywordTestEncoder();
         LangChain4jGenerator llm = LangChain4jGenerator.forProvider(LlmProvider.OPENAI).baseUrl(server.url() + "/v1")
-                .apiKey("pipeline-key").fallback(TemplateGenerator.create()).build();
+                .apiKey("pipeline-key").fallback(TemplateGenerator.create())
+                .trustedImages(TrustedImageSources.ofFolders(TestData.styleCatalog())).build();
         MultimodalRag rag = MultimodalRag.builder().encoder(encoder)
                 .store(new ExactVectorStore(encoder.dimension(), Metric.COSINE)).generator(llm).build();
         store(rag, encoder);

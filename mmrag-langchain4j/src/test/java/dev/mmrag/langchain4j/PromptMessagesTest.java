@@ -14,7 +14,9 @@ import dev.mmrag.api.Item;
 import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
+import dev.mmrag.api.TrustedImageSources;
 import dev.mmrag.core.DefaultAugmenter;
+import dev.mmrag.test.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PromptMessagesTest {
 
     private static final long LIMIT = LangChain4jGenerator.DEFAULT_MAX_IMAGE_BYTES;
+    private static final TrustedImageSources CATALOGUE = TrustedImageSources.ofFolders(TestData.styleCatalog());
 
     private static UserMessage user(List<ChatMessage> messages) {
         return (UserMessage) messages.get(messages.size() - 1);
@@ -57,7 +60,7 @@ class PromptMessagesTest {
     void theUserPhotoComesFirstThenTheBestItemsImagesEachLabelled() {
         Prompt prompt = StylePrompts.textAndPhoto();
 
-        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT).prepare(prompt);
+        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT, CATALOGUE).prepare(prompt);
 
         List<ChatMessage> messages = prepared.request().messages();
         assertThat(messages).hasSize(2);
@@ -74,8 +77,8 @@ class PromptMessagesTest {
     void theNumberOfItemImagesIsConfigurable() {
         Prompt prompt = StylePrompts.textAndPhoto();
 
-        List<String> none = parts(user(new PromptMessages(0, LIMIT).prepare(prompt).request().messages()));
-        List<String> three = parts(user(new PromptMessages(3, LIMIT).prepare(prompt).request().messages()));
+        List<String> none = parts(user(new PromptMessages(0, LIMIT, CATALOGUE).prepare(prompt).request().messages()));
+        List<String> three = parts(user(new PromptMessages(3, LIMIT, CATALOGUE).prepare(prompt).request().messages()));
 
         assertThat(none).filteredOn(p -> p.startsWith("image:")).containsExactly(image(StylePrompts.queryImage()));
         assertThat(three).filteredOn(p -> p.startsWith("image:")).hasSize(4).endsWith(
@@ -91,7 +94,7 @@ class PromptMessagesTest {
         List<Retrieved> items = StylePrompts.retrieved("sku-0001", "sku-0002", "sku-0003", "sku-0004");
         Query photo = Query.builder().text("this?").image(ImageContent.of(StylePrompts.queryImage())).build();
         Query text = Query.ofText("a t-shirt");
-        PromptMessages four = new PromptMessages(4, LIMIT);
+        PromptMessages four = new PromptMessages(4, LIMIT, CATALOGUE);
 
         List<String> photoDefault = parts(user(four.prepare(DefaultAugmenter.create().augment(photo, items))
                 .request().messages()));
@@ -116,7 +119,7 @@ class PromptMessagesTest {
         Prompt augmented = StylePrompts.textOnly(StylePrompts.retrieved("sku-0005", "sku-0006"));
         Prompt prompt = new Prompt(augmented.query(), "", augmented.user(), augmented.images(), augmented.sources());
 
-        List<ChatMessage> messages = new PromptMessages(2, LIMIT).prepare(prompt).request().messages();
+        List<ChatMessage> messages = new PromptMessages(2, LIMIT, CATALOGUE).prepare(prompt).request().messages();
 
         assertThat(messages).hasSize(1);
         assertThat(parts(user(messages))).containsExactly("text:" + prompt.user(),
@@ -133,7 +136,8 @@ class PromptMessagesTest {
         items.addAll(StylePrompts.retrieved("sku-0007"));
         Prompt prompt = DefaultAugmenter.builder().maxImages(5).build().augment(Query.ofText("a hat"), items);
 
-        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT).prepare(prompt);
+        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT,
+                new TrustedImageSources(List.of(TestData.styleCatalog(), dir), List.of())).prepare(prompt);
 
         assertThat(parts(user(prepared.request().messages()))).filteredOn(p -> p.startsWith("image:"))
                 .containsExactly(image(StylePrompts.productImage("sku-0007")));
@@ -149,7 +153,8 @@ class PromptMessagesTest {
         List<Retrieved> items = List.of(withImage("sku-planted", secrets.toString()));
         Prompt prompt = DefaultAugmenter.create().augment(Query.ofText("a hat"), items);
 
-        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT).prepare(prompt);
+        PromptMessages.Prepared prepared = new PromptMessages(2, LIMIT, TrustedImageSources.ofFolders(dir))
+                .prepare(prompt);
 
         assertThat(parts(user(prepared.request().messages()))).noneMatch(p -> p.startsWith("image:"));
         assertThat(prepared.warnings()).singleElement().asString()
@@ -162,7 +167,7 @@ class PromptMessagesTest {
         Path bmp = Files.write(dir.resolve("photo.bmp"), new byte[] {'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0});
         Prompt prompt = DefaultAugmenter.create().augment(Query.ofImage(bmp), StylePrompts.retrieved("sku-0001"));
 
-        assertThatThrownBy(() -> new PromptMessages(2, LIMIT).prepare(prompt))
+        assertThatThrownBy(() -> new PromptMessages(2, LIMIT, CATALOGUE).prepare(prompt))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("the query image")
                 .hasMessageContaining("photo.bmp")
@@ -175,7 +180,7 @@ class PromptMessagesTest {
         Prompt prompt = StylePrompts.textAndPhoto();
         long querySize = StylePrompts.bytes(StylePrompts.queryImage()).length;
 
-        assertThatThrownBy(() -> new PromptMessages(2, querySize - 1).prepare(prompt))
+        assertThatThrownBy(() -> new PromptMessages(2, querySize - 1, CATALOGUE).prepare(prompt))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("is " + querySize + " bytes")
                 .hasMessageContaining("limit for images sent to a language model is " + (querySize - 1));
@@ -201,7 +206,7 @@ class PromptMessagesTest {
     private static String sentAs(byte[] bytes) {
         Query query = Query.builder().text("this?").image(ImageContent.of(bytes, "image/bmp")).build();
         Prompt prompt = DefaultAugmenter.create().augment(query, List.of());
-        List<String> parts = parts(user(new PromptMessages(2, LIMIT).prepare(prompt).request().messages()));
+        List<String> parts = parts(user(new PromptMessages(2, LIMIT, CATALOGUE).prepare(prompt).request().messages()));
         return parts.stream().filter(p -> p.startsWith("image:")).findFirst().orElseThrow();
     }
 
@@ -211,9 +216,44 @@ class PromptMessagesTest {
         Query query = Query.builder().text("this?").image(ImageContent.of(jpeg, "image/png")).build();
         Prompt prompt = DefaultAugmenter.create().augment(query, List.of());
 
-        List<String> parts = parts(user(new PromptMessages(2, LIMIT).prepare(prompt).request().messages()));
+        List<String> parts = parts(user(new PromptMessages(2, LIMIT, CATALOGUE).prepare(prompt).request().messages()));
 
         assertThat(parts).contains("image:image/jpeg:" + jpeg.length);
+    }
+
+    /**
+     * An index names the item images, and an index is data, not authority: an image outside the trusted folders, a
+     * link from inside one to a file outside, a {@code file:} URL or an internal URL is not read and not sent.
+     */
+    @Test
+    void itemImagesOutsideTheTrustedSourcesAreNeitherReadNorSent(@TempDir Path dir) throws IOException {
+        Path trusted = Files.createDirectories(dir.resolve("catalogue"));
+        Path outside = Files.copy(StylePrompts.productImage("sku-0001"), dir.resolve("secret.jpg"));
+        Path inside = Files.copy(StylePrompts.productImage("sku-0002"), trusted.resolve("sku-0002.jpg"));
+        Path link = Files.createSymbolicLink(trusted.resolve("evil.jpg"), outside);
+        Path linkedFolder = Files.createSymbolicLink(trusted.resolve("images"), dir);
+        try (FakeLlmServer internal = new FakeLlmServer()) {
+            List<Retrieved> items = List.of(withImage("sku-outside", outside.toString()),
+                    withImage("sku-link", link.toString()),
+                    withImage("sku-folder-link", linkedFolder.resolve("secret.jpg").toString()),
+                    withImage("sku-dotdot", trusted.resolve("../secret.jpg").toString()),
+                    withImage("sku-file-url", outside.toUri().toString()),
+                    withImage("sku-internal", internal.url() + "/internal/admin.jpg"),
+                    withImage("sku-inside", inside.toString()));
+            Prompt prompt = DefaultAugmenter.builder().maxImages(10).build().augment(Query.ofText("a shirt"), items);
+
+            PromptMessages.Prepared prepared = new PromptMessages(10, LIMIT, TrustedImageSources.ofFolders(trusted))
+                    .prepare(prompt);
+
+            assertThat(parts(user(prepared.request().messages()))).filteredOn(p -> p.startsWith("image:"))
+                    .containsExactly(image(inside));
+            assertThat(prepared.warnings()).hasSize(6);
+            assertThat(prepared.warnings().subList(0, 4)).allSatisfy(w -> assertThat(w)
+                    .contains("not inside a trusted image folder"));
+            assertThat(prepared.warnings().get(4)).contains("sku-file-url", "only http and https URLs are fetched");
+            assertThat(prepared.warnings().get(5)).contains("sku-internal", "does not start with a trusted image URL prefix");
+            assertThat(internal.requests()).as("the internal URL was never fetched").isEmpty();
+        }
     }
 
     private static Retrieved withImage(String id, String imageRef) {

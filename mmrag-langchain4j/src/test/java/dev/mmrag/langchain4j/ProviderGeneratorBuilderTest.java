@@ -41,6 +41,18 @@ class ProviderGeneratorBuilderTest {
     }
 
     @Test
+    void aBaseUrlThatIsNotAnHttpUrlWithAHostIsRefusedAtOnce() {
+        for (String bad : new String[] {"notaurl", "localhost:11434", "ftp://host/v1", "file:///etc/passwd",
+            "http://", "http:///v1", "https://host/v1?x=1", "http://ho st/v1"}) {
+            assertThatThrownBy(() -> LangChain4jGenerator.forProvider(LlmProvider.OLLAMA).baseUrl(bad))
+                    .as(bad).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("base URL '" + bad + "'").hasMessageContaining("expected an http or https URL");
+        }
+        assertThat(LangChain4jGenerator.forProvider(LlmProvider.OLLAMA).baseUrl("HTTP://127.0.0.1:11434").build().name())
+                .startsWith("ollama:");
+    }
+
+    @Test
     void theKeyIsReadFromTheProvidersEnvironmentVariable() {
         server.enqueue(OpenAiProtocolTest.OPENAI.answer("ok"));
 

@@ -58,13 +58,22 @@ final class ScriptedModels {
         }
     }
 
-    /** A streaming model that sends the given pieces, then the complete response, from another thread. */
+    /**
+     * A streaming model that sends the given pieces, then the complete response, from another thread, or on the
+     * calling thread before {@code chat} returns (as a client may do with a response it already has).
+     */
     static final class Streaming implements StreamingChatModel {
         private final List<String> pieces;
+        private final boolean onCallingThread;
         final AtomicInteger calls = new AtomicInteger();
 
         Streaming(List<String> pieces) {
+            this(pieces, false);
+        }
+
+        Streaming(List<String> pieces, boolean onCallingThread) {
             this.pieces = List.copyOf(pieces);
+            this.onCallingThread = onCallingThread;
         }
 
         @Override
@@ -77,7 +86,11 @@ final class ScriptedModels {
                 handler.onCompleteResponse(ChatResponse.builder().aiMessage(AiMessage.from(String.join("", pieces)))
                         .finishReason(FinishReason.STOP).build());
             }, "scripted-stream");
-            thread.start();
+            if (onCallingThread) {
+                thread.run();
+            } else {
+                thread.start();
+            }
         }
     }
 }
