@@ -93,6 +93,10 @@ public record BaseModelFingerprint(int dimension, Map<Modality, float[]> probes)
                     + ", but " + encoder + " has dimension " + encoder.dimension());
         }
         BaseModelFingerprint other = of(encoder);
+        if (java.util.Collections.disjoint(other.probes.keySet(), probes.keySet())) {
+            throw new InvalidInputException(what + " was trained for an encoder of " + probes.keySet() + ", but "
+                    + encoder + " embeds " + encoder.modalities());
+        }
         for (Map.Entry<Modality, float[]> probe : probes.entrySet()) {
             float[] fresh = other.probes.get(probe.getKey());
             if (fresh == null) {

@@ -42,13 +42,14 @@ import java.util.SplittableRandom;
  * {@code B = 0} and {@code A} Gaussian (standard deviation {@code 1/sqrt(d)}), so {@code W} starts at the identity
  * either way.
  *
- * <p><b>Epochs and stopping.</b> Each epoch shuffles each group's pairs, cuts them into mini-batches and shuffles
- * the batches. After each epoch the held-out queries are searched against the gallery (both through the current
- * maps) and the parameters with the best held-out {@link HeldOutRecall#score score} (recall@1 + recall@k) are
- * kept; training stops after {@link TrainerConfig#patience()} epochs without a better one. The base model's
- * figures are the score to beat: if no epoch beats it, the result is the identity adapter. Finally each
- * {@link TrainerConfig#alphas() alpha} is tried on the held-out queries and the best kept (the smallest on a tie:
- * closest to what the base model knew).
+ * <p><b>Epochs, stopping and alpha.</b> Each epoch shuffles each group's pairs, cuts them into mini-batches of
+ * equal size and shuffles the batches. After each epoch the held-out queries are searched against the gallery
+ * through the current maps at each {@link TrainerConfig#alphas() alpha} ({@code W = I + alpha dW}), and the
+ * (epoch, alpha) with the best held-out {@link HeldOutRecall#score score} (recall@1 + recall@k) is kept; with
+ * {@link TrainerConfig#requireNoLoss()} (the default) only candidates that lower neither held-out recall@1 nor
+ * recall@5 below the base model's count. Training stops after {@link TrainerConfig#patience()} epochs without a
+ * better candidate. The base model's figures are the score to beat: if nothing beats it, the result is the
+ * identity adapter. On a tie the earlier epoch and the smaller alpha win (closest to what the base model knew).
  *
  * <p><b>Reproducibility.</b> Every random choice comes from one {@link SplittableRandom} seeded with
  * {@link TrainerConfig#seed()}, training runs on the calling thread, and the vector arithmetic gives the same bits
@@ -113,8 +114,12 @@ public final class ContrastiveTrainer {
 
         LinearAdapter identity = LinearAdapter.identity(base);
         HeldOutRecall before = HeldOutRecall.measure(identity, data.galleryModality(), data.gallery(), data.heldOut());
+        List<Float> alphas = new ArrayList<>(config.alphas());
+        alphas.sort(null);
         double bestScore = before.score(config.recallK());
         Map<Modality, float[]> best = null;
+        float bestAlpha = 1f;
+        HeldOutRecall after = before;
         int bestEpoch = 0;
         int sinceBest = 0;
         int epoch = 0;
@@ -142,19 +147,29 @@ public final class ContrastiveTrainer {
                 }
             }
             LinearAdapter current = new LinearAdapter(base, d, config.rank(), 1f, values(parameters));
-            HeldOutRecall heldOut = HeldOutRecall.measure(current, data.galleryModality(), data.gallery(),
-                    data.heldOut());
-            double score = heldOut.score(config.recallK());
-            boolean improved = score > bestScore;
-            if (improved) {
-                bestScore = score;
-                best = copy(values(parameters));
-                bestEpoch = epoch;
-                sinceBest = 0;
-            } else {
-                sinceBest++;
+            HeldOutRecall full = null;
+            boolean improved = false;
+            for (float alpha : alphas) {
+                HeldOutRecall figures = HeldOutRecall.measure(current.withAlpha(alpha), data.galleryModality(),
+                        data.gallery(), data.heldOut());
+                if (alpha == 1f) {
+                    full = figures;
+                }
+                double score = figures.score(config.recallK());
+                if (score > bestScore && (!config.requireNoLoss() || !lowers(figures, before))) {
+                    bestScore = score;
+                    best = copy(values(parameters));
+                    bestAlpha = alpha;
+                    after = figures;
+                    bestEpoch = epoch;
+                    improved = true;
+                }
             }
-            EpochReport report = new EpochReport(epoch, config.maxEpochs(), lossSum / batches.size(), heldOut, improved);
+            if (full == null) {
+                full = HeldOutRecall.measure(current, data.galleryModality(), data.gallery(), data.heldOut());
+            }
+            sinceBest = improved ? 0 : sinceBest + 1;
+            EpochReport report = new EpochReport(epoch, config.maxEpochs(), lossSum / batches.size(), full, improved);
             history.add(report);
             progress.onEpoch(report);
             if (sinceBest >= config.patience()) {
@@ -162,28 +177,14 @@ public final class ContrastiveTrainer {
                 break;
             }
         }
-
-        LinearAdapter adapter = identity;
-        HeldOutRecall after = before;
-        if (best != null) {
-            LinearAdapter trained = new LinearAdapter(base, d, config.rank(), 1f, best);
-            double bestAlphaScore = Double.NEGATIVE_INFINITY;
-            List<Float> alphas = new ArrayList<>(config.alphas());
-            alphas.sort(null);
-            for (float alpha : alphas) {
-                LinearAdapter candidate = trained.withAlpha(alpha);
-                HeldOutRecall figures = HeldOutRecall.measure(candidate, data.galleryModality(), data.gallery(),
-                        data.heldOut());
-                double score = figures.score(config.recallK());
-                if (score > bestAlphaScore) {
-                    bestAlphaScore = score;
-                    adapter = candidate;
-                    after = figures;
-                }
-            }
-        }
+        LinearAdapter adapter = best == null ? identity
+                : new LinearAdapter(base, d, config.rank(), bestAlpha, best);
         return new TrainingResult(adapter, before, after, bestEpoch, epoch, stoppedEarly, history,
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static boolean lowers(HeldOutRecall figures, HeldOutRecall before) {
+        return figures.recall1() < before.recall1() || figures.recall5() < before.recall5();
     }
 
     /** Each group's pairs shuffled and cut into batches of the configured size, the batches shuffled. */

@@ -25,11 +25,14 @@ import java.util.Set;
  * @param seed the seed of every random choice (initialisation, shuffling): the same seed and data give the same
  *     adapter bit for bit
  * @param recallK the k of the held-out recall@k that, with recall@1, decides early stopping and alpha
- * @param alphas the interpolations tried on the held-out queries after training, each in (0, 1]
+ * @param alphas the interpolations tried on the held-out queries after each epoch, each in (0, 1]
+ * @param requireNoLoss whether only an (epoch, alpha) whose held-out recall@1 and recall@5 are both at least the
+ *     base model's may be kept; without it the best score wins even if one of them drops (and
+ *     {@link TrainingResult#save} then refuses to write it unless forced)
  */
 public record TrainerConfig(Set<Modality> modalities, int rank, double temperature, double learningRate,
         double weightDecay, int batchSize, int maxEpochs, int patience, double clipNorm, long seed, int recallK,
-        List<Float> alphas) {
+        List<Float> alphas, boolean requireNoLoss) {
 
     /** AdamW's first-moment decay. */
     public static final double BETA1 = 0.9;
@@ -100,6 +103,7 @@ public record TrainerConfig(Set<Modality> modalities, int rank, double temperatu
         b.seed = seed;
         b.recallK = recallK;
         b.alphas = alphas;
+        b.requireNoLoss = requireNoLoss;
         return b;
     }
 
@@ -117,6 +121,7 @@ public record TrainerConfig(Set<Modality> modalities, int rank, double temperatu
         private long seed = 42;
         private int recallK = 5;
         private List<Float> alphas = List.of(0.25f, 0.5f, 0.75f, 1f);
+        private boolean requireNoLoss = true;
 
         private Builder() {
         }
@@ -193,10 +198,19 @@ public record TrainerConfig(Set<Modality> modalities, int rank, double temperatu
             return this;
         }
 
+        /**
+         * @param requireNoLoss keep only candidates that lower neither held-out recall@1 nor recall@5; default true
+         * @return this builder
+         */
+        public Builder requireNoLoss(boolean requireNoLoss) {
+            this.requireNoLoss = requireNoLoss;
+            return this;
+        }
+
         /** @return the settings @throws InvalidInputException naming a setting out of range */
         public TrainerConfig build() {
             return new TrainerConfig(modalities, rank, temperature, learningRate, weightDecay, batchSize, maxEpochs,
-                    patience, clipNorm, seed, recallK, alphas);
+                    patience, clipNorm, seed, recallK, alphas, requireNoLoss);
         }
     }
 }

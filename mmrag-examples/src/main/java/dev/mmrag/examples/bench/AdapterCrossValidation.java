@@ -161,6 +161,9 @@ public final class AdapterCrossValidation {
         if (options.containsKey("seed")) {
             b.seed(Long.parseLong(options.get("seed")));
         }
+        if (options.containsKey("allow-loss")) {
+            b.requireNoLoss(false);
+        }
         if (options.containsKey("modalities")) {
             String m = options.get("modalities");
             b.modalities(m.equals("both") ? EnumSet.allOf(Modality.class)
