@@ -103,7 +103,7 @@ class CraftedFileTest {
             softly.assertThat(outcome).as(file.getFileName().toString()).contains(words);
             if (!file.equals(oneItem)) {
                 softly.assertThat(outcome).as(file.getFileName().toString())
-                        .startsWith("StoreException: store file " + file + " is damaged");
+                        .startsWith("StoreException: file " + file + " (an mmrag HNSW store file) is damaged");
             }
         }));
     }
@@ -165,7 +165,8 @@ class CraftedFileTest {
             Path file = write("header-" + n++, entry.getKey(), payload);
             assertThatThrownBy(() -> HnswVectorStore.load(file)).as(entry.getValue())
                     .isInstanceOf(StoreException.class)
-                    .hasMessageStartingWith("store file " + file + " is damaged or truncated: its parameters are out "
+                    .hasMessageStartingWith("file " + file + " (an mmrag HNSW store file) is damaged or truncated: its "
+                            + "parameters are out "
                             + "of range: " + entry.getValue());
         }
     }
@@ -212,7 +213,7 @@ class CraftedFileTest {
         Path file = write("huge-vector", StoreFile.read(original).header(), bytes);
 
         assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
-                .hasMessageStartingWith("store file " + file + " is damaged")
+                .hasMessageStartingWith("file " + file + " (an mmrag HNSW store file) is damaged")
                 .hasMessageContaining("vector of item 'a' has a Euclidean norm of 1.00000e+30, above the limit of "
                         + "1.00000e+18");
     }

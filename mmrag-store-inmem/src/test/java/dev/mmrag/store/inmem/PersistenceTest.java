@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import dev.mmrag.api.Filter;
+import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.StoreException;
@@ -83,6 +84,79 @@ class PersistenceTest {
         assertThat(loaded.count()).isEqualTo(2_000);
     }
 
+    /**
+     * A file of format version 1, saved by the store before properties existed (checked in as
+     * {@code format-v1/store.hnsw}: items {@code item-0} to {@code item-59} without {@code item-3}, made as below),
+     * still loads, with no properties; saved again, it is written in the current version and loads the same.
+     */
+    @Test
+    void aFileOfFormatVersion1StillLoads() throws Exception {
+        Path v1 = Path.of(PersistenceTest.class.getResource("/format-v1/store.hnsw").toURI());
+        assertThat(Files.readAllBytes(v1)[11]).as("the fixture's format version").isEqualTo((byte) 1);
+
+        HnswVectorStore loaded = HnswVectorStore.load(v1);
+
+        assertThat(loaded.count()).isEqualTo(59);
+        assertThat(loaded.m()).isEqualTo(8);
+        assertThat(loaded.properties()).isEmpty();
+        assertThat(loaded.get("item-3")).isEmpty();
+        for (int i = 0; i < 60; i++) {
+            if (i != 3) {
+                float[] vector = TestVectors.uniform(1, DIM, i).get(0);
+                assertThat(loaded.get("item-" + i)).contains(new VectorRecord("item-" + i, vector, Map.of("n", (long) i,
+                        "name", "Item ü" + i, "tags", List.of(i % 2 == 0 ? "even" : "odd", "all"))));
+            }
+        }
+        Path again = folder.resolve("again.hnsw");
+        loaded.save(again);
+        assertThat(Files.readAllBytes(again)[11]).isEqualTo((byte) StoreFile.FORMAT_VERSION);
+        HnswVectorStore reloaded = HnswVectorStore.load(again);
+        for (int i = 0; i < 60; i++) {
+            assertThat(reloaded.get("item-" + i)).isEqualTo(loaded.get("item-" + i));
+        }
+    }
+
+    @Test
+    void propertiesAreSavedAndLoaded() {
+        Map<String, String> properties = Map.of("model.fingerprint", "sha256:0f3a\u00e9", "adapter.fingerprint",
+                "Größe 😀 " + "x".repeat(1000), "empty", "");
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).properties(properties).build();
+        store.upsert(records(30));
+        Path file = folder.resolve("store.hnsw");
+        store.save(file);
+
+        HnswVectorStore loaded = HnswVectorStore.load(file);
+
+        assertThat(store.properties()).isEqualTo(properties);
+        assertThat(loaded.properties()).isEqualTo(properties);
+        assertThat(loaded.properties().keySet()).containsExactly("adapter.fingerprint", "empty", "model.fingerprint");
+        assertThat(loaded.count()).isEqualTo(30);
+        assertThatThrownBy(() -> loaded.properties().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+        loaded.save(file);
+        assertThat(HnswVectorStore.load(file).properties()).isEqualTo(properties);
+    }
+
+    @Test
+    void propertiesOutsideTheRulesAreRefusedByTheBuilder() {
+        HnswVectorStore.Builder builder = HnswVectorStore.builder(DIM, Metric.COSINE);
+        Map<String, String> tooMany = new TreeMap<>();
+        for (int i = 0; i <= HnswVectorStore.MAX_PROPERTIES; i++) {
+            tooMany.put("p" + i, "v");
+        }
+        assertThatThrownBy(() -> builder.properties(tooMany)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("65 properties are more than the limit of 64");
+        assertThatThrownBy(() -> builder.properties(Map.of("bad key", "v"))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("property key 'bad key' is not allowed");
+        assertThatThrownBy(() -> builder.properties(Map.of("k", "x".repeat(HnswVectorStore.MAX_PROPERTY_VALUE_BYTES
+                + 1)))).isInstanceOf(InvalidInputException.class).hasMessageContaining("65537 UTF-8 bytes");
+        assertThatThrownBy(() -> builder.properties(Map.of("k", "ab\ud800"))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("the value of property 'k' is not well-formed Unicode");
+        Map<String, String> nullValue = new TreeMap<>();
+        nullValue.put("k", null);
+        assertThatThrownBy(() -> builder.properties(nullValue)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("property 'k' has a null value");
+    }
+
     /** Also for a name of 255 bytes, the longest that common file systems allow. */
     @ParameterizedTest
     @MethodSource("fileNames")
@@ -116,7 +190,7 @@ class PersistenceTest {
     void saveKeepsThePermissionsOfTheFileItReplaces() throws IOException {
         Path file = savedStore();
         HnswVectorStore store = HnswVectorStore.load(file);
-        for (String permissions : List.of("rw-r--r--", "rw-rw----", "r--------")) {
+        for (String permissions : List.of("rw-r--r--", "rw-rw----", "rw-------")) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
             store.save(file);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo(permissions);
@@ -252,10 +326,10 @@ class PersistenceTest {
     void anotherFormatVersionIsRefused() throws IOException {
         Path file = savedStore();
         byte[] bytes = Files.readAllBytes(file);
-        bytes[11] = 2; // the low byte of the big-endian version after the 8-byte magic
+        bytes[11] = 3; // the low byte of the big-endian version after the 8-byte magic
         Files.write(file, bytes);
         assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
-                .hasMessageContaining("format version 2").hasMessageContaining("reads format version 1");
+                .hasMessageContaining("format version 3").hasMessageContaining("reads format versions 1 to 2");
     }
 
     @Test
