@@ -11,10 +11,12 @@ import dev.mmrag.api.Metric;
 import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
+import dev.mmrag.core.io.FramedFile;
 import dev.mmrag.test.TestVectors;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -114,6 +116,55 @@ class PersistenceTest {
         for (int i = 0; i < 60; i++) {
             assertThat(reloaded.get("item-" + i)).isEqualTo(loaded.get("item-" + i));
         }
+    }
+
+    /**
+     * Ids and metadata that differ only in supplementary characters (UTF-16 surrogate pairs) stay apart through a
+     * save and a load; text with a lone surrogate, which used to be saved as {@code ?} (two ids collapsed and the
+     * file no longer loaded), cannot get into a store at all (see the contract suite).
+     */
+    @Test
+    void supplementaryCharactersSurviveASaveAndLoad() {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        List<VectorRecord> records = List.of(
+                new VectorRecord("sku-\uD83D\uDE00", vector(1), Map.of("name", "\uD83D\uDE00", "tags", List.of("\uD834\uDD1E"))),
+                new VectorRecord("sku-\uD83D\uDE01", vector(2), Map.of("name", "\uD83D\uDE01")));
+        store.upsert(records);
+        Path file = folder.resolve("store.hnsw");
+        store.save(file);
+
+        HnswVectorStore loaded = HnswVectorStore.load(file);
+
+        assertThat(loaded.count()).isEqualTo(2);
+        for (VectorRecord record : records) {
+            assertThat(loaded.get(record.id())).contains(store.get(record.id()).orElseThrow());
+        }
+    }
+
+    /**
+     * A file whose string bytes are not well-formed UTF-8 (crafted, with a correct checksum) is refused as damaged;
+     * it used to load with the bytes replaced by U+FFFD, so an id came back other than it was saved.
+     */
+    @Test
+    void aStringInAFileThatIsNotWellFormedUtf8IsRefused() throws IOException {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        store.upsert(new VectorRecord("zq-\u00e9", vector(1), Map.of()));
+        Path file = folder.resolve("store.hnsw");
+        store.save(file);
+        byte[] content = FramedFile.read(file, StoreFile.FORMAT, frame -> frame.in().readAllBytes());
+        byte[] id = "zq-\u00e9".getBytes(StandardCharsets.UTF_8);
+        int patched = 0;
+        for (int i = 0; i + id.length <= content.length; i++) {
+            if (Arrays.equals(content, i, i + id.length, id, 0, id.length)) {
+                content[i + id.length - 1] = 0x28; // c3 28: a lead byte without its continuation
+                patched++;
+            }
+        }
+        assertThat(patched).as("occurrences of the id in the file").isPositive();
+        FramedFile.write(file, StoreFile.FORMAT, out -> out.write(content));
+
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("is damaged or truncated").hasMessageContaining("not well-formed UTF-8");
     }
 
     @Test
