@@ -3,6 +3,7 @@ package dev.mmrag.adapt;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Modality;
 import dev.mmrag.api.StoreException;
+import dev.mmrag.core.io.SafeFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -41,8 +42,8 @@ import java.util.Map;
  * version are all refused. Whether an adapter belongs to an encoder is checked when they meet
  * ({@link AdaptedEncoder#of}).
  *
- * <p>{@link #write} writes a temporary file in the target's folder, forces it to disk and renames it over the
- * target atomically, so a crash leaves the old file or the new one, never a torn one.
+ * <p>{@link #write} goes through mmrag-core's {@link SafeFile}: a temporary file in the target's folder, forced to
+ * disk and renamed over the target atomically, so a crash leaves the old file or the new one, never a torn one.
  *
  * <p>Thread-safety: stateless.
  */
@@ -65,10 +66,22 @@ public final class AdapterFile {
      *
      * @param file the target; replaced if it exists
      * @param adapter the adapter
-     * @throws StoreException naming the file when it cannot be written; the old file is then left as it was
+     * @throws StoreException naming the file when it cannot be written (its folder does not exist, the disk is
+     *     full); the old file is then left as it was
+     * @throws InvalidInputException naming the path when it is not a file that may be replaced (a directory, a
+     *     device, a symbolic link, a read-only file; see {@link SafeFile})
      */
     public static void write(Path file, LinearAdapter adapter) {
-        AtomicWrite.write(file, encode(adapter), "adapter file");
+        writeAtomically(file, encode(adapter), "adapter file");
+    }
+
+    /** Writes bytes through {@link SafeFile} (temporary file, fsync, atomic rename, folder fsync). */
+    static void writeAtomically(Path file, byte[] bytes, String what) {
+        try {
+            SafeFile.write(file, out -> out.write(bytes));
+        } catch (IOException e) {
+            throw new StoreException("cannot write " + what + " " + file + ": " + e, e);
+        }
     }
 
     /**

@@ -28,7 +28,7 @@ import java.util.Map;
  * {@link AdapterFile}), the number of entries, each a UTF key and its floats, and a SHA-256 of everything before.
  * {@link #open} refuses a corrupt or foreign file naming it (delete it to start over); a cache of another base
  * model is not an error but is not used ({@link #discarded()} says so) and is replaced on {@link #save()}.
- * Saving is atomic (temporary file, fsync, rename).
+ * Saving is atomic (mmrag-core's {@code SafeFile}: temporary file, fsync, rename).
  *
  * <p>Thread-safety: safe for concurrent use (methods are synchronized).
  */
@@ -212,7 +212,7 @@ public final class EmbeddingCache {
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
         }
-        AtomicWrite.write(file, buffer.toByteArray(), "embedding cache");
+        AdapterFile.writeAtomically(file, buffer.toByteArray(), "embedding cache");
         changed = false;
     }
 
