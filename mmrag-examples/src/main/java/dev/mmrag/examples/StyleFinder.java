@@ -51,6 +51,7 @@ public final class StyleFinder {
             "                     [--stream]",
             "  style-finder index --out FILE [common options]",
             "  style-finder eval  [--queries FILE.jsonl] [--k 10] [--index FILE] [common options]",
+            "  style-finder adapt [--pairs FILE.jsonl]... [--self-supervised] --out adapter.bin (adapt --help)",
             "  style-finder --help",
             "",
             "Commands:",
@@ -60,11 +61,13 @@ public final class StyleFinder {
             "  eval    Run labelled queries (JSON Lines: 'image' path relative to the file and/or 'text', with",
             "          'expected' id or 'relevant' ids) and print recall@1, recall@5, recall@10, MRR and queries/s.",
             "          Default: the bundled image queries.",
+            "  adapt   Train a contrastive adapter for the model on labelled queries and/or the catalogue alone.",
             "",
             "Common options:",
             "  --catalog DIR    catalogue folder with catalog.jsonl and images (default: the bundled one)",
             "  --model DIR      CLIP model directory, e.g. a ViT-B/32 ONNX export (default: the bundled mini-clip)",
             "  --quantized      use the model's *_quantized.onnx files",
+            "  --adapter FILE   encode through an adapter trained by 'adapt' (an --index must be built with it)",
             "",
             "Language models (find):",
             "  --llm NAME       none (default: an offline answer from a template), openai, ollama, anthropic, gemini",
@@ -76,10 +79,10 @@ public final class StyleFinder {
             "  offline answer is printed instead and marked as a fallback.",
             "");
 
-    private static final Set<String> OPTIONS = Set.of("image", "text", "k", "catalog", "model", "index", "out",
+    private static final Set<String> OPTIONS = Set.of("image", "text", "k", "catalog", "model", "index", "out", "adapter",
             "queries", "llm", "llm-model", "base-url");
     private static final Set<String> SWITCHES = Set.of("help", "stream", "quantized");
-    private static final Set<String> COMMON = Set.of("catalog", "model", "quantized");
+    private static final Set<String> COMMON = Set.of("catalog", "model", "quantized", AdapterOption.NAME);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -111,6 +114,9 @@ public final class StyleFinder {
      */
     int run(String[] args) {
         try {
+            if (args.length > 0 && args[0].equals(AdaptCommand.NAME)) {
+                return new AdaptCommand(out, err, interactive).run(args);
+            }
             CommandLine line = CommandLine.parse(args, OPTIONS, SWITCHES);
             if (line.has("help") || line.command() == null) {
                 (line.has("help") ? out : err).print(USAGE);
@@ -124,7 +130,8 @@ public final class StyleFinder {
                 case "eval":
                     return eval(line);
                 default:
-                    throw new UsageException("unknown command '" + line.command() + "'; expected find, index or eval");
+                    throw new UsageException("unknown command '" + line.command()
+                            + "'; expected find, index, eval or adapt");
             }
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
@@ -153,7 +160,8 @@ public final class StyleFinder {
                 encoder.encode(ImageContent.of(image)); // an unreadable photo fails now, before the catalogue is indexed
             }
             try (HnswVectorStore store = openIndex(line, encoder)) {
-                MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).generator(generator).build();
+                MultimodalRag rag = MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store)
+                        .generator(generator).build();
                 printAnswer(rag, query.build(), line.has("stream"));
                 return 0;
             }
@@ -226,7 +234,7 @@ public final class StyleFinder {
         List<LabelledQuery> queries = LabelledQuery.load(file);
         int k = line.integer("k", 10, 10);
         try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder)) {
-            MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).build();
+            MultimodalRag rag = MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store).build();
             Evaluation evaluation = Evaluation.run(rag, queries, k);
             out.println("Evaluated " + file + " against " + store.count() + " products, top " + k + ":");
             out.println(evaluation);
@@ -254,6 +262,12 @@ public final class StyleFinder {
             throw new InvalidInputException("index " + file + " holds vectors of dimension " + store.dimension()
                     + " but the model makes " + encoder.dimension() + "; rebuild it with this model's index command");
         }
+        try {
+            AdapterOption.of(line).checkIndex(store, file);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         err.println("Loaded the index of " + store.count() + " products from " + file);
         return store;
     }
@@ -262,8 +276,8 @@ public final class StyleFinder {
         Path folder = line.path("catalog", null);
         Catalog catalog = Catalog.load(folder != null ? folder : Assets.styleCatalog());
         HnswVectorStore store = HnswVectorStore.builder(encoder.dimension(), Metric.COSINE)
-                .initialCapacity(catalog.items().size()).build();
-        MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).build();
+                .initialCapacity(catalog.items().size()).properties(AdapterOption.of(line).indexProperties()).build();
+        MultimodalRag rag = MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store).build();
         IndexReport report = rag.index(catalog.items(), progress());
         err.println("Indexed " + report.indexed() + " of " + report.total() + " products from " + catalog.folder()
                 + " in " + String.format(Locale.ROOT, "%.1f", report.elapsed().toMillis() / 1000.0) + " s");
