@@ -36,7 +36,8 @@ import java.util.Map;
  *              byte modality, int parameter count (d*d, or 2*r*d), the floats
  *   32 bytes SHA-256 of everything before it
  * </pre>
- * (big-endian, as {@link DataOutputStream} writes). {@link #read} checks the magic, the version, every size
+ * (big-endian, as {@link DataOutputStream} writes). {@link #read} checks that the path is a regular file of at most
+ * {@link #MAX_FILE_BYTES}, the magic, the version, every size
  * against the file's length before allocating, the values' ranges and the checksum, and names the file and the
  * problem in an {@link InvalidInputException}: a file that is not an adapter, a corrupt one and one of an unknown
  * version are all refused. Whether an adapter belongs to an encoder is checked when they meet
@@ -55,6 +56,11 @@ public final class AdapterFile {
     public static final int VERSION = 1;
     /** The largest dimension accepted. */
     public static final int MAX_DIMENSION = 65536;
+    /**
+     * The largest file accepted, 256 MiB (checked before reading): a full-rank adapter of both modalities for
+     * 4096-dimensional vectors takes 128 MiB; CLIP ViT-B/32's 512 dimensions take 2 MiB.
+     */
+    public static final long MAX_FILE_BYTES = 256L << 20;
 
     private static final int DIGEST_BYTES = 32;
 
@@ -93,13 +99,19 @@ public final class AdapterFile {
     public static LinearAdapter read(Path file) {
         byte[] bytes;
         try {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new InvalidInputException("adapter file " + file + " is not a regular file");
+            }
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new InvalidInputException("adapter file " + file + " has " + size + " bytes; an adapter file "
+                        + "has at most " + MAX_FILE_BYTES);
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("adapter file " + file + " does not exist");
         } catch (IOException e) {
             throw new InvalidInputException("cannot read adapter file " + file + ": " + e.getMessage(), e);
-        } catch (OutOfMemoryError e) {
-            throw new InvalidInputException("adapter file " + file + " is too large to be an adapter");
         }
         return decode(bytes, "adapter file " + file);
     }

@@ -56,8 +56,8 @@ import java.util.SplittableRandom;
  * with and without the Vector API ({@link Axpy}); the same data and seed give the same adapter bit for bit.
  *
  * <p><b>Cost</b>: about {@code 4 d^2} multiply-adds per pair and epoch for a full map ({@code 8 r d} low rank),
- * plus {@code 3 N d} per pair for the logits and their gradients; at d = 64 an epoch over 4,000 pairs takes tens of
- * milliseconds.
+ * plus {@code 3 N d} per pair for the logits and their gradients (N the batch size), plus a held-out search per
+ * alpha after each epoch; {@code AdapterBenchmark} measures a whole run.
  *
  * <p>Thread-safety: immutable; {@link #train} may be called from several threads at once (each run has its own
  * state).
@@ -124,7 +124,7 @@ public final class ContrastiveTrainer {
         int sinceBest = 0;
         int epoch = 0;
         List<EpochReport> history = new ArrayList<>();
-        Batch batch = new Batch(map, d, config.batchSize());
+        Batch batch = new Batch(map, d);
         long step = 0;
         boolean stoppedEarly = false;
         while (epoch < config.maxEpochs()) {
@@ -286,12 +286,12 @@ public final class ContrastiveTrainer {
         }
     }
 
-    /** The forward and backward pass of one mini-batch, with reusable buffers. Not thread-safe. */
+    /** The forward and backward pass of a mini-batch. Stateless apart from the map's shape. */
     static final class Batch {
         private final ResidualMap map;
         private final int d;
 
-        Batch(ResidualMap map, int d, int capacity) {
+        Batch(ResidualMap map, int d) {
             this.map = map;
             this.d = d;
         }

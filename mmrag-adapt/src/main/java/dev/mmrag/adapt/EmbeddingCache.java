@@ -64,6 +64,9 @@ public final class EmbeddingCache {
             return new EmbeddingCache(file, base, null);
         }
         String what = "embedding cache " + file;
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(what + " is not a regular file");
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -109,6 +109,8 @@ class AdapterFileTest {
 
         assertThatThrownBy(() -> AdapterFile.read(folder.resolve("none.bin"))).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("none.bin").hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> AdapterFile.read(folder)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining(folder.toString()).hasMessageContaining("not a regular file");
     }
 
     @Test

@@ -46,7 +46,7 @@ class GradientCheckTest {
         pairs.add(TrainingPair.of("mixed", Modality.TEXT, vector(random), "p3"));
         pairs.add(TrainingPair.of("mixed", Modality.IMAGE, vector(random), "p4"));
         double temperature = 0.4;
-        ContrastiveTrainer.Batch batch = new ContrastiveTrainer.Batch(map, D, pairs.size());
+        ContrastiveTrainer.Batch batch = new ContrastiveTrainer.Batch(map, D);
 
         Map<Modality, float[]> gradients = new EnumMap<>(Modality.class);
         for (Modality m : Modality.values()) {
