@@ -71,7 +71,7 @@ final class AdaptCommand {
             "Trains a contrastive adapter for the CLIP model on your labelled queries (--pairs, repeatable; the",
             "format of eval) and/or on the catalogue alone (--self-supervised: augmented views of each photo and",
             "texts from its metadata), and writes it to --out. find, index and eval take it with --adapter FILE.",
-            "--holdout of the labelled queries (default 0.2) decide early stopping and alpha and give the figures;",
+            "--holdout of the labelled queries (default 0.2) decide early stopping and alpha and give the figures.",
             "Only an adapter that lowers neither held-out recall@1 nor recall@5 is kept; with --allow-loss the best",
             "recall@1 + recall@5 is kept whatever drops, and an adapter that lowers either needs --force to be written.",
             "Vectors are cached in --cache (default: the --out file's name plus .vectors).",

@@ -79,8 +79,8 @@ public final class StyleFinder {
             "  offline answer is printed instead and marked as a fallback.",
             "");
 
-    private static final Set<String> OPTIONS = Set.of("image", "text", "k", "catalog", "model", "index", "out", "adapter",
-            "queries", "llm", "llm-model", "base-url");
+    private static final Set<String> OPTIONS = Set.of("image", "text", "k", "catalog", "model", "index", "out",
+            "queries", "llm", "llm-model", "base-url", AdapterOption.NAME);
     private static final Set<String> SWITCHES = Set.of("help", "stream", "quantized");
     private static final Set<String> COMMON = Set.of("catalog", "model", "quantized", AdapterOption.NAME);
 
