@@ -11,16 +11,20 @@ import dev.mmrag.api.MmragException;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
 import dev.mmrag.api.TrustedImageSources;
+import dev.mmrag.api.StoreException;
 import dev.mmrag.core.IndexReport;
 import dev.mmrag.core.MultimodalRag;
 import dev.mmrag.core.TemplateGenerator;
+import dev.mmrag.core.io.SafeFile;
 import dev.mmrag.examples.CommandLine.UsageException;
 import dev.mmrag.langchain4j.LangChain4jGenerator;
 import dev.mmrag.langchain4j.LlmProvider;
 import dev.mmrag.langchain4j.ProviderGeneratorBuilder;
 import dev.mmrag.onnx.ClipOnnxEncoder;
 import dev.mmrag.store.inmem.HnswVectorStore;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +53,7 @@ public final class StyleFinder {
             "  style-finder index --out FILE [common options]",
             "  style-finder eval  [--queries FILE.jsonl] [--k 10] [--index FILE] [common options]",
             ServeCommand.USAGE_LINE,
+            "  style-finder adapt [--pairs FILE.jsonl]... [--self-supervised] --out adapter.bin (adapt --help)",
             "  style-finder --help",
             "",
             "Commands:",
@@ -59,11 +64,13 @@ public final class StyleFinder {
             "          'expected' id or 'relevant' ids) and print recall@1, recall@5, recall@10, MRR and queries/s.",
             "          Default: the bundled image queries.",
             ServeCommand.HELP,
+            "  adapt   Train a contrastive adapter for the model on labelled queries and/or the catalogue alone.",
             "",
             "Common options:",
             "  --catalog DIR    catalogue folder with catalog.jsonl and images (default: the bundled one)",
             "  --model DIR      CLIP model directory, e.g. a ViT-B/32 ONNX export (default: the bundled mini-clip)",
             "  --quantized      use the model's *_quantized.onnx files",
+            "  --adapter FILE   encode through an adapter trained by 'adapt' (an --index must be built with it)",
             "",
             "Language models (find):",
             "  --llm NAME       none (default: an offline answer from a template), openai, ollama, anthropic, gemini",
@@ -76,9 +83,9 @@ public final class StyleFinder {
             "");
 
     private static final Set<String> OPTIONS = with(Set.of("image", "text", "k", "catalog", "model", "index", "out",
-            "queries", "llm", "llm-model", "base-url"), ServeCommand.OPTIONS.toArray(new String[0]));
+            "queries", "llm", "llm-model", "base-url", AdapterOption.NAME), ServeCommand.OPTIONS.toArray(new String[0]));
     private static final Set<String> SWITCHES = Set.of("help", "stream", "quantized");
-    private static final Set<String> COMMON = Set.of("catalog", "model", "quantized");
+    private static final Set<String> COMMON = Set.of("catalog", "model", "quantized", AdapterOption.NAME);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -112,6 +119,9 @@ public final class StyleFinder {
      */
     int run(String[] args) {
         try {
+            if (args.length > 0 && args[0].equals(AdaptCommand.NAME)) {
+                return new AdaptCommand(out, err, interactive).run(args);
+            }
             CommandLine line = CommandLine.parse(args, OPTIONS, SWITCHES);
             if (line.has("help") || line.command() == null) {
                 (line.has("help") ? out : err).print(USAGE);
@@ -127,7 +137,8 @@ public final class StyleFinder {
                 case "serve":
                     return serve(line);
                 default:
-                    throw new UsageException("unknown command '" + line.command() + "'; expected find, index, eval or serve");
+                    throw new UsageException("unknown command '" + line.command()
+                            + "'; expected find, index, eval, serve or adapt");
             }
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
@@ -156,7 +167,8 @@ public final class StyleFinder {
                 encoder.encode(ImageContent.of(image)); // an unreadable photo fails now, before the catalogue is indexed
             }
             try (HnswVectorStore store = openIndex(line, encoder)) {
-                MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).generator(generator).build();
+                MultimodalRag rag = MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store)
+                        .generator(generator).build();
                 printAnswer(rag, query.build(), line.has("stream"));
                 return 0;
             }
@@ -199,10 +211,27 @@ public final class StyleFinder {
         if (out == null) {
             throw new UsageException("index needs --out FILE");
         }
+        Path target = checkedSaveTarget(out);
         try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = buildIndex(line, encoder)) {
-            store.save(Path.of(out));
+            store.save(target);
             this.out.println("Saved the index of " + store.count() + " products to " + out);
             return 0;
+        }
+    }
+
+    /**
+     * Checks before indexing, which takes a while, that {@code --out} names a file a save may create or replace
+     * (see {@link SafeFile}); the save checks again.
+     */
+    private static Path checkedSaveTarget(String out) {
+        try {
+            Path target = Path.of(out);
+            SafeFile.checkTarget(target, SafeFile.Symlinks.REFUSE);
+            return target;
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("--out " + out + " is not a valid path: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException("cannot save the index to " + out + ": " + e.getMessage(), e);
         }
     }
 
@@ -212,7 +241,7 @@ public final class StyleFinder {
         List<LabelledQuery> queries = LabelledQuery.load(file);
         int k = line.integer("k", 10, 10);
         try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder)) {
-            MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).build();
+            MultimodalRag rag = MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store).build();
             Evaluation evaluation = Evaluation.run(rag, queries, k);
             out.println("Evaluated " + file + " against " + store.count() + " products, top " + k + ":");
             out.println(evaluation);
@@ -254,6 +283,12 @@ public final class StyleFinder {
             throw new InvalidInputException("index " + file + " holds vectors of dimension " + store.dimension()
                     + " but the model makes " + encoder.dimension() + "; rebuild it with this model's index command");
         }
+        try {
+            AdapterOption.of(line).checkIndex(store, file);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         err.println("Loaded the index of " + store.count() + " products from " + file);
         return store;
     }
@@ -262,8 +297,8 @@ public final class StyleFinder {
         Path folder = line.path("catalog", null);
         Catalog catalog = Catalog.load(folder != null ? folder : Assets.styleCatalog());
         HnswVectorStore store = HnswVectorStore.builder(encoder.dimension(), Metric.COSINE)
-                .initialCapacity(catalog.items().size()).build();
-        MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).build();
+                .initialCapacity(catalog.items().size()).properties(AdapterOption.of(line).indexProperties()).build();
+        MultimodalRag rag = MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store).build();
         IndexReport report = rag.index(catalog.items(), progress());
         err.println("Indexed " + report.indexed() + " of " + report.total() + " products from " + catalog.folder()
                 + " in " + String.format(Locale.ROOT, "%.1f", report.elapsed().toMillis() / 1000.0) + " s");
