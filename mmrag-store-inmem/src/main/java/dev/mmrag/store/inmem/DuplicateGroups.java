@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * members (all at the node's distance, within the near-duplicate tolerance).
  *
  * <p>Thread-safety: changed only under the store's write lock; {@link #ofNode} and a group's members are read by
- * searches at any time (a search may miss a member for the instant in which it moves between groups or into the
- * graph).
+ * searches at any time. A group changes its node without a moment in which searches cannot reach it (see
+ * {@link #promote}), so a search misses a member only for the instant in which that member itself is written.
  */
 final class DuplicateGroups {
 
@@ -116,27 +116,32 @@ final class DuplicateGroups {
     }
 
     /**
-     * The node's item leaves the graph: one of its group's members, if any, takes its place. The caller adds the
-     * returned item to the graph.
-     *
-     * @param id the id of the node's item
-     * @return the member that is to get a node of its own and stand for the rest of the group, or null when the node
-     *     had no group
+     * @param id the id of a node's item
+     * @return a member of the node's group that can take the node's place, or null when the node has no group
      */
-    HnswItem promote(String id) {
-        Group group = byNode.remove(id);
-        if (group == null) {
-            return null;
-        }
-        Iterator<HnswItem> it = group.members.values().iterator();
-        HnswItem promoted = it.next();
-        it.remove();
-        byMember.remove(promoted.id());
-        group.node = promoted;
+    HnswItem successor(String id) {
+        Group group = byNode.get(id);
+        return group == null ? null : group.members.values().iterator().next();
+    }
+
+    /**
+     * The successor (see {@link #successor}), which the caller has just given a graph node of its own, now stands
+     * for the rest of the group of the node of {@code id}, which the caller removes from the graph next. Done in this
+     * order, a search always finds the group through one of the two nodes (it may find the successor twice, as a
+     * node and as a member, for an instant).
+     *
+     * @param id the id of the node's item that leaves the graph
+     * @param successor the member that got a node
+     */
+    void promote(String id, HnswItem successor) {
+        Group group = byNode.get(id);
+        group.members.remove(successor.id());
+        byMember.remove(successor.id());
+        group.node = successor;
         if (!group.members.isEmpty()) {
-            byNode.put(promoted.id(), group);
+            byNode.put(successor.id(), group);
         }
-        return promoted;
+        byNode.remove(id, group);
     }
 
     /**

@@ -511,11 +511,13 @@ public final class HnswVectorStore implements VectorStore {
      * duplicate group, one of its members gets a node of its own and stands for the rest.
      */
     private void removeNode(String id) {
-        index.remove(id, 0);
-        HnswItem promoted = groups.promote(id);
-        if (promoted != null) {
-            addNode(promoted);
+        HnswItem successor = groups.successor(id);
+        if (successor != null) {
+            // First the successor's node, then the old node goes: searches keep finding the group meanwhile.
+            addNode(successor);
+            groups.promote(id, successor);
         }
+        index.remove(id, 0);
     }
 
     /**
@@ -648,8 +650,9 @@ public final class HnswVectorStore implements VectorStore {
             boolean grouped = false;
             for (SearchResult<HnswItem, Float> result : found) {
                 HnswItem item = result.item();
-                // An item replaced or deleted while the walk ran is no longer the one stored under its id.
-                if (items.get(item.id()) == item && wanted.test(item)) {
+                // An item replaced or deleted while the walk ran is no longer the one stored under its id. A member
+                // that has just got a node of its own may be found twice, as a node and as a member.
+                if (items.get(item.id()) == item && wanted.test(item) && !(grouped && contains(matches, item))) {
                     matches.add(new Candidate(item, result.distance()));
                 }
                 // The items that share the node's vector (see DuplicateGroups), at its distance within the
@@ -660,7 +663,7 @@ public final class HnswVectorStore implements VectorStore {
                         if (matches.size() >= target) {
                             break;
                         }
-                        if (items.get(member.id()) == member && wanted.test(member)) {
+                        if (items.get(member.id()) == member && wanted.test(member) && !contains(matches, member)) {
                             matches.add(new Candidate(member, distance.distance(query, member)));
                             grouped = true;
                         }
@@ -694,7 +697,20 @@ public final class HnswVectorStore implements VectorStore {
         }
     }
 
-    private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
+    /**
+     * Whether the item is among the candidates; a linear look, made only for a search that met a duplicate group
+     * (the candidates are at most {@code max(ef, topK)}).
+     */
+    private static boolean contains(List<Candidate> candidates, HnswItem item) {
+        for (Candidate candidate : candidates) {
+            if (candidate.item() == item) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+        private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
         graphWalks.increment();
         layoutLock.readLock().lock();
         try {

@@ -162,6 +162,61 @@ class DuplicateVectorsTest {
         assertTopScoreTies(hnsw, exact, data.duplicated);
     }
 
+    /**
+     * Two writers delete and re-upsert duplicates (the group's node among them, so its place keeps moving to another
+     * member) while two readers search at the duplicated vector and near the distinct items: no search fails, every
+     * search at the duplicated vector gets 10 hits of the top score, and at the end the store holds everything.
+     */
+    @Test
+    void concurrentWritesOfAGroupKeepSearchesWhole() throws Exception {
+        Data data = new Data(2_000, Copies.IDENTICAL, 15);
+        HnswVectorStore hnsw = newStore();
+        data.upsertInto(true, hnsw);
+        List<float[]> queries = data.queries();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<java.util.concurrent.Future<Integer>> tasks = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            int writer = w;
+            tasks.add(pool.submit(() -> {
+                for (int round = 0; round < 40; round++) {
+                    List<VectorRecord> some = new ArrayList<>();
+                    for (int i = writer + round * 2; i < 2_000; i += 97) {
+                        some.add(data.duplicates.get(i));
+                    }
+                    some.add(data.duplicates.get(0));
+                    hnsw.delete(some.stream().map(VectorRecord::id).collect(Collectors.toList()));
+                    hnsw.upsert(some).throwIfFailed();
+                }
+                return 0;
+            }));
+        }
+        for (int r = 0; r < 2; r++) {
+            tasks.add(pool.submit(() -> {
+                int searches = 0;
+                while (writing.get()) {
+                    List<SearchHit> hits = hnsw.search(SearchRequest.of(data.duplicated, K));
+                    assertThat(hits).hasSize(K).allSatisfy(hit -> assertThat(hit.score()).isCloseTo(1.0, within(1e-6)));
+                    hnsw.search(SearchRequest.of(queries.get(searches % queries.size()), K));
+                    searches++;
+                }
+                return searches;
+            }));
+        }
+        tasks.get(0).get(5, java.util.concurrent.TimeUnit.MINUTES);
+        tasks.get(1).get(5, java.util.concurrent.TimeUnit.MINUTES);
+        writing.set(false);
+        assertThat(tasks.get(2).get(1, java.util.concurrent.TimeUnit.MINUTES)).isPositive();
+        assertThat(tasks.get(3).get(1, java.util.concurrent.TimeUnit.MINUTES)).isPositive();
+        pool.shutdown();
+
+        ExactVectorStore exact = new ExactVectorStore(DIM, Metric.COSINE);
+        data.upsertInto(true, exact);
+        assertThat(hnsw.count()).isEqualTo(DISTINCT + 2_000);
+        assertThat(recall(hnsw, exact, queries, null)).isGreaterThanOrEqualTo(0.95);
+        assertTopScoreTies(hnsw, exact, data.duplicated);
+    }
+
     /** A store that always walks the graph (it holds more than ef = 64 items throughout). */
     private static HnswVectorStore newStore() {
         return HnswVectorStore.builder(DIM, Metric.COSINE).exactScanFraction(1).build();
