@@ -89,6 +89,18 @@ import java.util.function.Predicate;
  * searches pass through but never return, so the memory of tombstones is not reclaimed until the store is
  * rebuilt; {@link #graphNodes()} tells how many nodes the graph holds.
  *
+ * <p><b>Duplicate vectors.</b> Items whose vectors are equal or nearly equal (many products sharing one placeholder
+ * photo, variants photographed alike) would break the graph: its neighbour lists would fill with copies of each
+ * other and a walk would find nothing else (2,000 copies of one vector hid all 320 other items of a 64-dimensional
+ * store). So an upsert first looks in the graph (a narrow walk) for a node whose vector the new one near-duplicates:
+ * bit-identical; under cosine, at a cosine distance of at most 1e-6 (also a scaled copy); under the dot product and
+ * Euclidean metrics, at a distance of at most 1e-6 times the longer vector's length. If it finds one, the item joins
+ * that node's group instead of taking a graph node; a search that finds the node returns the group's members too,
+ * ranked by their own scores (and when a group is larger than the search needs, which of its tied members it returns
+ * is unspecified). Deleting or changing the item whose node stands for a group gives the node's place to one of the
+ * members; saving and loading keep the groups. The graph thus holds one node per distinct vector, and stays
+ * navigable.
+ *
  * <p><b>Persistence</b>: {@link #save(Path)} writes crash-safely, only over a regular file (or to a new one), and
  * {@link #load(Path)} reads only files that pass a checksum and an allow-list of classes; see {@link StoreFile} for
  * the format. A store can carry {@linkplain Builder#properties(Map) properties} (what made its vectors), which its
@@ -131,6 +143,9 @@ public final class HnswVectorStore implements VectorStore {
     /** The longest value of a {@linkplain #properties() property}, in UTF-8 bytes. */
     public static final int MAX_PROPERTY_VALUE_BYTES = StoreProperties.MAX_VALUE_BYTES;
 
+    /** How many nodes the walk that looks for a near-duplicate of a new item returns. */
+    private static final int NEAR_DUPLICATE_WIDTH = 8;
+
     /** The largest m a store can have. */
     static final int MAX_M = 512;
     private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
@@ -144,6 +159,8 @@ public final class HnswVectorStore implements VectorStore {
     private final DistanceFunction<HnswItem, Float> distance;
     private final HnswIndex<String, HnswItem, HnswItem, Float> index;
     private final ConcurrentHashMap<String, HnswItem> items = new ConcurrentHashMap<>();
+    /** The items stored without a graph node of their own, as near-duplicates of one that has. */
+    private final DuplicateGroups groups = new DuplicateGroups();
     private final Set<String> metadataKeys = ConcurrentHashMap.newKeySet();
     /** Held by upserts, deletes and saves: one at a time. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -245,6 +262,29 @@ public final class HnswVectorStore implements VectorStore {
             store.items.put(item.id(), item);
             store.metadataKeys.addAll(item.metadata().keySet());
         }
+        for (Map.Entry<String, HnswItem> entry : contents.members()) {
+            HnswItem member = entry.getValue();
+            HnswItem node = store.items.get(entry.getKey());
+            if (node == null || store.groups.ofMember(node.id()) != null) {
+                throw new StoreException("store file " + path + " is inconsistent: near-duplicate '" + member.id()
+                        + "' belongs to the graph node of item '" + entry.getKey() + "', which it does not hold");
+            }
+            if (member.dimensions() != header.dimension()) {
+                throw new StoreException("store file " + path + " is inconsistent: item '" + member.id()
+                        + "' has dimension " + member.dimensions() + ", expected " + header.dimension());
+            }
+            if (store.items.containsKey(member.id())) {
+                throw new StoreException("store file " + path + " is inconsistent: it holds item '" + member.id()
+                        + "' twice");
+            }
+            if (!DuplicateGroups.nearDuplicates(header.metric(), node, member)) {
+                throw new StoreException("store file " + path + " is inconsistent: item '" + member.id()
+                        + "' is stored as a near-duplicate of item '" + node.id() + "', but their vectors differ");
+            }
+            store.groups.add(node, member);
+            store.items.put(member.id(), member);
+            store.metadataKeys.addAll(member.metadata().keySet());
+        }
         if (store.items.size() != header.count()) {
             throw new StoreException("store file " + path + " is inconsistent: it holds " + store.items.size()
                     + " items, its header says " + header.count());
@@ -292,9 +332,10 @@ public final class HnswVectorStore implements VectorStore {
         }
         writeLock.lock();
         try {
+            List<Map.Entry<String, HnswItem>> members = groups.all();
             StoreFile.Header header = new StoreFile.Header(dimension, metric, m, efConstruction, ef,
-                    index.getMaxItemCount(), slotsUsed, items.size(), properties);
-            StoreFile.write(path, symlinks, header, index);
+                    index.getMaxItemCount(), slotsUsed, items.size(), properties, members.size());
+            StoreFile.write(path, symlinks, header, index, members);
         } catch (IOException e) {
             throw new StoreException("could not save the store to " + path + ": " + e, e);
         } finally {
@@ -349,8 +390,9 @@ public final class HnswVectorStore implements VectorStore {
     }
 
     /**
-     * @return how many nodes the graph holds: the stored items and the tombstones of deleted or replaced ones (an
-     *     upsert that leaves an item's vector unchanged updates its node in place and adds none)
+     * @return how many nodes the graph holds: the stored items that have one (near-duplicates of another item's
+     *     vector have none, see the class comment) and the tombstones of deleted or replaced ones (an upsert that
+     *     leaves an item's vector unchanged updates its node in place and adds none)
      */
     public long graphNodes() {
         writeLock.lock();
@@ -403,16 +445,11 @@ public final class HnswVectorStore implements VectorStore {
         }
         writeLock.lock();
         try {
-            ensureCapacity(valid.size());
             for (int j = 0; j < valid.size(); j++) {
                 HnswItem item = valid.get(j);
                 try {
                     metadataKeys.addAll(item.metadata().keySet());
-                    if (takesNewNode(item)) {
-                        slotsUsed++;
-                    }
-                    index.add(item);
-                    items.put(item.id(), item);
+                    put(item);
                 } catch (RuntimeException e) {
                     failures.add(ItemFailure.of(item.id(), positions.get(j), new StoreException(
                             "could not add item '" + item.id() + "' to the HNSW graph: " + e, e)));
@@ -426,12 +463,78 @@ public final class HnswVectorStore implements VectorStore {
     }
 
     /**
-     * Whether adding the item creates a graph node: hnswlib updates an existing id's node in place when the vectors
-     * are equal ({@link HnswItem#equals(Object)}) and otherwise leaves it as a tombstone and creates a new one.
-     * Called with the write lock held, so the graph cannot change in between.
+     * Stores one item, with the write lock held: a member of a duplicate group stays in it when its new vector is
+     * still a near-duplicate of the group's node; a node whose vector is unchanged is updated in place (hnswlib does
+     * that for equal vectors, {@link HnswItem#equals(Object)}); otherwise the old entry goes (a node's group, if any,
+     * gets one of its members as its new node) and the item is placed anew: in the group of the graph node it
+     * near-duplicates, if the graph has one, or as a new node (see {@link DuplicateGroups}).
      */
-    private boolean takesNewNode(HnswItem item) {
-        return index.get(item.id()).map(inGraph -> !inGraph.equals(item)).orElse(true);
+    private void put(HnswItem item) {
+        HnswItem old = items.get(item.id());
+        if (old != null) {
+            DuplicateGroups.Group group = groups.ofMember(old.id());
+            if (group != null) {
+                if (DuplicateGroups.nearDuplicates(metric, group.node(), item)) {
+                    groups.replaceMember(group, item);
+                    items.put(item.id(), item);
+                    return;
+                }
+                groups.removeMember(old.id());
+            } else if (old.equals(item)) {
+                index.add(item);
+                groups.nodeUpdated(item);
+                items.put(item.id(), item);
+                return;
+            } else {
+                removeNode(old.id());
+            }
+        }
+        HnswItem twin = nearDuplicateNode(item);
+        if (twin != null) {
+            groups.add(twin, item);
+            items.put(item.id(), item);
+            return;
+        }
+        addNode(item);
+        items.put(item.id(), item);
+    }
+
+    /** Adds a graph node for the item, with the write lock held. */
+    private void addNode(HnswItem item) {
+        ensureCapacity(1);
+        slotsUsed++;
+        index.add(item);
+    }
+
+    /**
+     * Removes the graph node of the item with this id, with the write lock held; when the node stands for a
+     * duplicate group, one of its members gets a node of its own and stands for the rest.
+     */
+    private void removeNode(String id) {
+        HnswItem successor = groups.successor(id);
+        if (successor != null) {
+            // First the successor's node, then the old node goes: searches keep finding the group meanwhile.
+            addNode(successor);
+            groups.promote(id, successor);
+        }
+        index.remove(id, 0);
+    }
+
+    /**
+     * @return the stored item whose graph node the item near-duplicates ({@link DuplicateGroups#nearDuplicates}),
+     *     found by a narrow graph walk, or null when there is none
+     */
+    private HnswItem nearDuplicateNode(HnswItem item) {
+        if (slotsUsed == 0) {
+            return null;
+        }
+        for (SearchResult<HnswItem, Float> result : index.findNearest(item, NEAR_DUPLICATE_WIDTH)) {
+            HnswItem candidate = result.item();
+            if (items.get(candidate.id()) == candidate && groups.ofMember(candidate.id()) == null) {
+                return DuplicateGroups.nearDuplicates(metric, candidate, item) ? candidate : null;
+            }
+        }
+        return null;
     }
 
     /** Grows the graph's capacity so that {@code more} new nodes fit; called with the write lock held. */
@@ -466,7 +569,11 @@ public final class HnswVectorStore implements VectorStore {
             int deleted = 0;
             for (String id : ids) {
                 if (items.remove(id) != null) {
-                    index.remove(id, 0);
+                    if (groups.ofMember(id) != null) {
+                        groups.removeMember(id);
+                    } else {
+                        removeNode(id);
+                    }
                     deleted++;
                 }
             }
@@ -539,16 +646,46 @@ public final class HnswVectorStore implements VectorStore {
                 return exactScan(query, topK, wanted);
             }
             List<SearchResult<HnswItem, Float>> found = walkGraph(query, width);
-            List<HnswItem> matches = new ArrayList<>(Math.min(found.size(), target));
+            List<Candidate> matches = new ArrayList<>(Math.min(found.size(), target));
+            boolean grouped = false;
             for (SearchResult<HnswItem, Float> result : found) {
                 HnswItem item = result.item();
-                // An item replaced or deleted while the walk ran is no longer the one stored under its id.
-                if (items.get(item.id()) == item && wanted.test(item)) {
-                    matches.add(item);
+                // An item replaced or deleted while the walk ran is no longer the one stored under its id. A member
+                // that has just got a node of its own may be found twice, as a node and as a member.
+                if (items.get(item.id()) == item && wanted.test(item) && !(grouped && contains(matches, item))) {
+                    matches.add(new Candidate(item, result.distance()));
+                }
+                // The items that share the node's vector (see DuplicateGroups), at its distance within the
+                // near-duplicate tolerance; once enough are found, the rest of a large group ties with those taken.
+                DuplicateGroups.Group group = groups.ofNode(item.id());
+                if (group != null) {
+                    for (HnswItem member : group.members.values()) {
+                        if (matches.size() >= target) {
+                            break;
+                        }
+                        if (items.get(member.id()) == member && wanted.test(member) && !contains(matches, member)) {
+                            matches.add(new Candidate(member, distance.distance(query, member)));
+                            grouped = true;
+                        }
+                    }
+                }
+                if (matches.size() >= target) {
+                    break;
                 }
             }
             if (matches.size() >= target) {
-                return matches.subList(0, topK);
+                if (grouped) {
+                    // Near-duplicates differ from their node by less than a float distance can tell: rank the
+                    // matches by their scores in double precision, as search reports them.
+                    float[] values = query.values();
+                    matches.sort(Comparator.comparingDouble(
+                            (Candidate candidate) -> metric.score(values, candidate.item().values())).reversed());
+                }
+                List<HnswItem> nearest = new ArrayList<>(topK);
+                for (Candidate candidate : matches.subList(0, topK)) {
+                    nearest.add(candidate.item());
+                }
+                return nearest;
             }
             if (matches.isEmpty() || found.size() < width) {
                 // Nothing to estimate the filter's share from, or the walk already reached all it could.
@@ -560,7 +697,20 @@ public final class HnswVectorStore implements VectorStore {
         }
     }
 
-    private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
+    /**
+     * Whether the item is among the candidates; a linear look, made only for a search that met a duplicate group
+     * (the candidates are at most {@code max(ef, topK)}).
+     */
+    private static boolean contains(List<Candidate> candidates, HnswItem item) {
+        for (Candidate candidate : candidates) {
+            if (candidate.item() == item) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+        private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
         graphWalks.increment();
         layoutLock.readLock().lock();
         try {

@@ -4,6 +4,8 @@ import com.github.jelmerk.hnswlib.core.ObjectSerializer;
 import dev.mmrag.api.Ids;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Metadata;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInput;
@@ -62,12 +64,12 @@ final class ItemCodec {
 
         @Override
         public void write(String id, ObjectOutput out) throws IOException {
-            writeString(id, out);
+            writeId(id, out);
         }
 
         @Override
         public String read(ObjectInput in) throws IOException {
-            return checkedId(readString(in));
+            return readId(in);
         }
     }
 
@@ -77,52 +79,99 @@ final class ItemCodec {
 
         @Override
         public void write(HnswItem item, ObjectOutput out) throws IOException {
-            try {
-                checkMetadataLimits(item.id(), item.metadata());
-            } catch (InvalidInputException e) {
-                throw invalid("item '" + item.id() + "' cannot be saved: " + e.getMessage(), e);
-            }
-            writeString(item.id(), out);
-            float[] values = item.values();
-            out.writeInt(values.length);
-            for (float v : values) {
-                out.writeFloat(v);
-            }
-            Map<String, Object> metadata = item.metadata();
-            out.writeInt(metadata.size());
-            for (Map.Entry<String, Object> entry : metadata.entrySet()) {
-                writeString(entry.getKey(), out);
-                writeValue(entry.getValue(), out);
-            }
+            writeItem(item, out);
         }
 
         @Override
         public HnswItem read(ObjectInput in) throws IOException {
-            String id = checkedId(readString(in));
-            float[] values = new float[readLength(in, MAX_DIMENSION, "vector dimension")];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = in.readFloat();
-                if (!Float.isFinite(values[i])) {
-                    throw new InvalidObjectException("item '" + id + "' has " + values[i] + " at index " + i);
-                }
+            return readItem(in);
+        }
+    }
+
+    /**
+     * Writes an id as {@link IdSerializer} does.
+     *
+     * @param id the id
+     * @param out where to write
+     * @throws IOException when writing fails
+     */
+    static void writeId(String id, DataOutput out) throws IOException {
+        writeString(id, out);
+    }
+
+    /**
+     * Reads and checks an id written by {@link #writeId}.
+     *
+     * @param in where to read
+     * @return the id
+     * @throws InvalidObjectException when it is not a valid id or not UTF-8
+     * @throws IOException when reading fails
+     */
+    static String readId(DataInput in) throws IOException {
+        return checkedId(readString(in));
+    }
+
+    /**
+     * Writes an item as {@link ItemSerializer} does.
+     *
+     * @param item the item
+     * @param out where to write
+     * @throws InvalidObjectException when the item is beyond the reader's limits
+     * @throws IOException when writing fails
+     */
+    static void writeItem(HnswItem item, DataOutput out) throws IOException {
+        try {
+            checkMetadataLimits(item.id(), item.metadata());
+        } catch (InvalidInputException e) {
+            throw invalid("item '" + item.id() + "' cannot be saved: " + e.getMessage(), e);
+        }
+        writeString(item.id(), out);
+        float[] values = item.values();
+        out.writeInt(values.length);
+        for (float v : values) {
+            out.writeFloat(v);
+        }
+        Map<String, Object> metadata = item.metadata();
+        out.writeInt(metadata.size());
+        for (Map.Entry<String, Object> entry : metadata.entrySet()) {
+            writeString(entry.getKey(), out);
+            writeValue(entry.getValue(), out);
+        }
+    }
+
+    /**
+     * Reads and checks an item written by {@link #writeItem}.
+     *
+     * @param in where to read
+     * @return the item
+     * @throws InvalidObjectException naming what is wrong
+     * @throws IOException when reading fails
+     */
+    static HnswItem readItem(DataInput in) throws IOException {
+        String id = checkedId(readString(in));
+        float[] values = new float[readLength(in, MAX_DIMENSION, "vector dimension")];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readFloat();
+            if (!Float.isFinite(values[i])) {
+                throw new InvalidObjectException("item '" + id + "' has " + values[i] + " at index " + i);
             }
-            int entries = readLength(in, MAX_METADATA_ENTRIES, "metadata entry count");
-            Map<String, Object> raw = new LinkedHashMap<>();
-            for (int i = 0; i < entries; i++) {
-                String key = readString(in);
-                raw.put(key, readValue(in, true));
-            }
-            Map<String, Object> metadata;
-            try {
-                metadata = Metadata.copyOf(raw);
-            } catch (InvalidInputException e) {
-                throw invalid("item '" + id + "' has invalid metadata: " + e.getMessage(), e);
-            }
-            try {
-                return new HnswItem(id, values, metadata);
-            } catch (InvalidInputException e) {
-                throw invalid(e.getMessage(), e);
-            }
+        }
+        int entries = readLength(in, MAX_METADATA_ENTRIES, "metadata entry count");
+        Map<String, Object> raw = new LinkedHashMap<>();
+        for (int i = 0; i < entries; i++) {
+            String key = readString(in);
+            raw.put(key, readValue(in, true));
+        }
+        Map<String, Object> metadata;
+        try {
+            metadata = Metadata.copyOf(raw);
+        } catch (InvalidInputException e) {
+            throw invalid("item '" + id + "' has invalid metadata: " + e.getMessage(), e);
+        }
+        try {
+            return new HnswItem(id, values, metadata);
+        } catch (InvalidInputException e) {
+            throw invalid(e.getMessage(), e);
         }
     }
 
@@ -182,7 +231,7 @@ final class ItemCodec {
         }
     }
 
-    private static void writeValue(Object value, ObjectOutput out) throws IOException {
+    private static void writeValue(Object value, DataOutput out) throws IOException {
         if (value instanceof String) {
             out.writeByte(STRING);
             writeString((String) value, out);
@@ -207,7 +256,7 @@ final class ItemCodec {
         }
     }
 
-    private static Object readValue(ObjectInput in, boolean allowList) throws IOException {
+    private static Object readValue(DataInput in, boolean allowList) throws IOException {
         byte tag = in.readByte();
         switch (tag) {
             case STRING:
@@ -235,7 +284,7 @@ final class ItemCodec {
         }
     }
 
-    private static void writeString(String s, ObjectOutput out) throws IOException {
+    private static void writeString(String s, DataOutput out) throws IOException {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
@@ -246,7 +295,7 @@ final class ItemCodec {
      * the 3-byte form of a lone surrogate) are refused, not replaced with U+FFFD, so a file never yields a string
      * other than the one saved.
      */
-    private static String readString(ObjectInput in) throws IOException {
+    private static String readString(DataInput in) throws IOException {
         byte[] bytes = new byte[readLength(in, MAX_STRING_BYTES, "string length")];
         in.readFully(bytes);
         try {
@@ -257,7 +306,7 @@ final class ItemCodec {
         }
     }
 
-    private static int readLength(ObjectInput in, int limit, String what) throws IOException {
+    private static int readLength(DataInput in, int limit, String what) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > limit) {
             throw new InvalidObjectException(what + " is " + length + "; expected 0 to " + limit);

@@ -7,6 +7,7 @@ import dev.mmrag.api.StoreException;
 import dev.mmrag.core.io.FileFormatException;
 import dev.mmrag.core.io.FramedFile;
 import dev.mmrag.core.io.SafeFile;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -27,6 +28,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,6 +48,10 @@ import java.util.stream.Collectors;
  *                   capacity int, graph slots used long, item count long
  *   properties      (version 2) count int, then per property, sorted by key: key and value, each a length int
  *                   and that many UTF-8 bytes (see {@link StoreProperties})
+ *   grouped         (version 2) long: how many of the items have no graph node, as near-duplicates of one that has
+ *                   (see {@link DuplicateGroups})
+ *   near-duplicates (version 2) that many times: the id of the graph node's item, then the item, both as
+ *                   {@link ItemCodec} writes them
  *   payload         hnswlib's index as a Java serialization stream; its items and ids are plain data
  *                   written by {@link ItemCodec}
  *   payload length  long
@@ -118,18 +124,20 @@ final class StoreFile {
      * @param slotsUsed an upper bound of the graph nodes created so far (deleted ones included)
      * @param count how many items are stored
      * @param properties the store's properties (see {@link StoreProperties}), sorted by key; copied
+     * @param grouped how many of the items are stored without a graph node, as near-duplicates of one that has (see
+     *     {@link DuplicateGroups})
      */
     record Header(int dimension, Metric metric, int m, int efConstruction, int ef, int capacity, long slotsUsed,
-            long count, Map<String, String> properties) {
+            long count, Map<String, String> properties, long grouped) {
 
         Header {
             properties = Collections.unmodifiableSortedMap(new TreeMap<>(properties));
         }
 
-        /** A header without properties. */
+        /** A header without properties and near-duplicates. */
         Header(int dimension, Metric metric, int m, int efConstruction, int ef, int capacity, long slotsUsed,
                 long count) {
-            this(dimension, metric, m, efConstruction, ef, capacity, slotsUsed, count, Map.of());
+            this(dimension, metric, m, efConstruction, ef, capacity, slotsUsed, count, Map.of(), 0);
         }
     }
 
@@ -138,8 +146,10 @@ final class StoreFile {
      *
      * @param header the parameters
      * @param index the graph with its items
+     * @param members the items stored without a graph node: pairs of (the id of the graph node's item, the member)
      */
-    record Contents(Header header, HnswIndex<String, HnswItem, HnswItem, Float> index) {
+    record Contents(Header header, HnswIndex<String, HnswItem, HnswItem, Float> index,
+            List<Map.Entry<String, HnswItem>> members) {
     }
 
     /**
@@ -149,12 +159,18 @@ final class StoreFile {
      * @param symlinks whether a symbolic link at the target is refused or followed
      * @param header the parameters
      * @param index the graph; must not change while it is written
+     * @param members the near-duplicates stored without a graph node, {@code header.grouped()} of them: pairs of
+     *     (the id of the graph node's item, the member)
      * @throws InvalidInputException when the target may not be replaced (see {@link SafeFile}), naming it
      * @throws IOException when writing fails; the target is then unchanged
      */
     static void write(Path target, SafeFile.Symlinks symlinks, Header header,
-            HnswIndex<String, HnswItem, HnswItem, Float> index) throws IOException {
-        write(target, symlinks, header, out -> {
+            HnswIndex<String, HnswItem, HnswItem, Float> index, List<Map.Entry<String, HnswItem>> members)
+            throws IOException {
+        if (members.size() != header.grouped()) {
+            throw new IllegalArgumentException(members.size() + " members, header says " + header.grouped());
+        }
+        write(target, symlinks, header, members, out -> {
             ObjectOutputStream objects = new ObjectOutputStream(out);
             objects.writeObject(index);
             objects.flush();
@@ -173,7 +189,7 @@ final class StoreFile {
 
     /**
      * Writes a file crash-safely with any payload, refusing a symbolic link at the target. The store uses
-     * {@link #write(Path, SafeFile.Symlinks, Header, HnswIndex)}; tests use this to make files that a store would
+     * {@link #write(Path, SafeFile.Symlinks, Header, HnswIndex, List)}; tests use this to make files that a store would
      * never write.
      *
      * @param target the file to create or replace
@@ -182,13 +198,17 @@ final class StoreFile {
      * @throws IOException when writing fails; the target is then unchanged
      */
     static void write(Path target, Header header, PayloadWriter payload) throws IOException {
-        write(target, SafeFile.Symlinks.REFUSE, header, payload);
+        write(target, SafeFile.Symlinks.REFUSE, header, List.of(), payload);
     }
 
-    private static void write(Path target, SafeFile.Symlinks symlinks, Header header, PayloadWriter payload)
-            throws IOException {
+    private static void write(Path target, SafeFile.Symlinks symlinks, Header header,
+            List<Map.Entry<String, HnswItem>> members, PayloadWriter payload) throws IOException {
         FramedFile.write(target, symlinks, FORMAT, out -> {
             writeHeader(out, header);
+            for (Map.Entry<String, HnswItem> member : members) {
+                ItemCodec.writeId(member.getKey(), out);
+                ItemCodec.writeItem(member.getValue(), out);
+            }
             CountingOutputStream counted = new CountingOutputStream(out);
             payload.write(counted);
             counted.flush();
@@ -210,6 +230,7 @@ final class StoreFile {
             writeString(out, property.getKey());
             writeString(out, property.getValue());
         }
+        out.writeLong(header.grouped());
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {
@@ -230,6 +251,7 @@ final class StoreFile {
         try {
             return FramedFile.read(path, FORMAT, frame -> {
                 Header header = readHeader(frame);
+                List<Map.Entry<String, HnswItem>> members = readMembers(frame, header);
                 long payloadLength = frame.remaining() - Long.BYTES;
                 if (payloadLength < 0) {
                     throw frame.damaged("it ends before its payload length");
@@ -242,7 +264,7 @@ final class StoreFile {
                 if (declared != payloadLength) {
                     throw frame.damaged("it declares a payload of " + declared + " bytes but holds " + payloadLength);
                 }
-                return new Contents(header, index);
+                return new Contents(header, index, members);
             });
         } catch (FileFormatException e) {
             throw new StoreException(e.getMessage(), e);
@@ -266,7 +288,9 @@ final class StoreFile {
         long slotsUsed = in.readLong();
         long count = in.readLong();
         Map<String, String> properties = frame.version() >= 2 ? readProperties(frame) : Map.of();
-        Header header = new Header(dimension, metric, m, efConstruction, ef, capacity, slotsUsed, count, properties);
+        long grouped = frame.version() >= 2 ? in.readLong() : 0;
+        Header header = new Header(dimension, metric, m, efConstruction, ef, capacity, slotsUsed, count, properties,
+                grouped);
         try {
             HnswVectorStore.builder(header);
         } catch (InvalidInputException e) {
@@ -276,11 +300,46 @@ final class StoreFile {
             throw frame.damaged("its parameters are out of range: graph slots used is " + header.slotsUsed()
                     + "; expected 0 to the capacity " + header.capacity() + " (" + header + ")");
         }
-        if (header.count() < 0 || header.count() > header.slotsUsed()) {
+        if (header.count() < 0 || header.count() - header.grouped() > header.slotsUsed()) {
             throw frame.damaged("its parameters are out of range: item count is " + header.count()
+                    + (header.grouped() > 0 ? ", " + header.grouped() + " of them without a graph node" : "")
                     + "; expected 0 to the graph slots used " + header.slotsUsed() + " (" + header + ")");
         }
+        if (header.grouped() < 0 || header.grouped() > Math.max(0, header.count())) {
+            throw frame.damaged("its parameters are out of range: near-duplicate count is " + header.grouped()
+                    + "; expected 0 to the item count " + header.count() + " (" + header + ")");
+        }
         return header;
+    }
+
+    /**
+     * Reads the near-duplicates stored without a graph node, checking first that the file can hold as many as the
+     * header declares (each takes at least a node id, its own id, its vector and a metadata count), and every length
+     * against the bytes left (see {@link BoundedDataInput}). That each names a graph node it near-duplicates is
+     * checked by the store once the graph is read.
+     */
+    private static List<Map.Entry<String, HnswItem>> readMembers(FramedFile.Frame frame, Header header)
+            throws IOException {
+        long perMember = 4L * Integer.BYTES + (long) Float.BYTES * header.dimension();
+        if (header.grouped() > frame.remaining() / perMember) {
+            throw frame.damaged("its header declares " + header.grouped() + " near-duplicates of dimension "
+                    + header.dimension() + ", which take at least " + perMember + " bytes each, but only "
+                    + frame.remaining() + " bytes are left");
+        }
+        List<Map.Entry<String, HnswItem>> members = new ArrayList<>((int) Math.min(header.grouped(), 1 << 16));
+        BoundedDataInput in = new BoundedDataInput(frame);
+        for (long i = 0; i < header.grouped(); i++) {
+            try {
+                String node = ItemCodec.readId(in);
+                members.add(Map.entry(node, ItemCodec.readItem(in)));
+            } catch (InvalidObjectException e) {
+                FileFormatException damaged = frame.damaged("its near-duplicate " + i + " could not be read: "
+                        + e.getMessage());
+                damaged.initCause(e);
+                throw damaged;
+            }
+        }
+        return members;
     }
 
     /** Reads the properties, checking each count and length before it allocates and the text as it decodes. */
@@ -329,10 +388,10 @@ final class StoreFile {
      */
     private static void checkFitsPayload(FramedFile.Frame frame, Header header, long payloadLength) {
         long least = (long) Integer.BYTES * header.capacity()
-                + (long) Float.BYTES * header.dimension() * header.count();
+                + (long) Float.BYTES * header.dimension() * (header.count() - header.grouped());
         if (least > payloadLength) {
             throw frame.damaged("its header declares room for " + header.capacity() + " graph nodes and "
-                    + header.count() + " items of dimension " + header.dimension() + ", which take at least " + least
+                    + (header.count() - header.grouped()) + " items in the graph of dimension " + header.dimension() + ", which take at least " + least
                     + " bytes, but its payload has " + payloadLength);
         }
     }
@@ -547,6 +606,102 @@ final class StoreFile {
         public void close() throws IOException {
             // The frame's stream is not to be closed.
             out.flush();
+        }
+    }
+
+    /**
+     * The content as {@link DataInput} for {@link ItemCodec}, refusing any int larger than the bytes left: every int
+     * ItemCodec reads is a count or length of elements of at least one byte each, so a larger one is a lie and is
+     * refused before anything is allocated for it.
+     */
+    private static final class BoundedDataInput implements DataInput {
+        private final FramedFile.Frame frame;
+        private final DataInputStream in;
+
+        BoundedDataInput(FramedFile.Frame frame) {
+            this.frame = frame;
+            this.in = frame.in();
+        }
+
+        @Override
+        public int readInt() throws IOException {
+            int value = in.readInt();
+            if (value > frame.remaining()) {
+                throw new InvalidObjectException("a count or length of " + value + " is more than the "
+                        + frame.remaining() + " bytes left");
+            }
+            return value;
+        }
+
+        @Override
+        public void readFully(byte[] b) throws IOException {
+            in.readFully(b);
+        }
+
+        @Override
+        public void readFully(byte[] b, int off, int len) throws IOException {
+            in.readFully(b, off, len);
+        }
+
+        @Override
+        public int skipBytes(int n) throws IOException {
+            return in.skipBytes(n);
+        }
+
+        @Override
+        public boolean readBoolean() throws IOException {
+            return in.readBoolean();
+        }
+
+        @Override
+        public byte readByte() throws IOException {
+            return in.readByte();
+        }
+
+        @Override
+        public int readUnsignedByte() throws IOException {
+            return in.readUnsignedByte();
+        }
+
+        @Override
+        public short readShort() throws IOException {
+            return in.readShort();
+        }
+
+        @Override
+        public int readUnsignedShort() throws IOException {
+            return in.readUnsignedShort();
+        }
+
+        @Override
+        public char readChar() throws IOException {
+            return in.readChar();
+        }
+
+        @Override
+        public long readLong() throws IOException {
+            return in.readLong();
+        }
+
+        @Override
+        public float readFloat() throws IOException {
+            return in.readFloat();
+        }
+
+        @Override
+        public double readDouble() throws IOException {
+            return in.readDouble();
+        }
+
+        @Override
+        @Deprecated
+        public String readLine() throws IOException {
+            throw new UnsupportedOperationException("not used by ItemCodec");
+        }
+
+        @Override
+        public String readUTF() throws IOException {
+            return in.readUTF();
         }
     }
 }

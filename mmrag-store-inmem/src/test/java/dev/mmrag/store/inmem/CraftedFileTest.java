@@ -183,6 +183,52 @@ class CraftedFileTest {
         }
     }
 
+    /**
+     * The near-duplicates stored without a graph node (see {@link DuplicateGroups}) are checked too: a count the
+     * file cannot hold is refused before anything is read, and each must belong to a graph node the file holds, be
+     * stored once, and near-duplicate that node's vector (else a search that finds the node would return it at the
+     * wrong distance).
+     */
+    @Test
+    void craftedNearDuplicatesAreRefusedNamingTheProblem() throws IOException {
+        HnswVectorStore store = HnswVectorStore.builder(DIMENSION, Metric.COSINE).m(M).initialCapacity(CAPACITY)
+                .build();
+        store.upsert(List.of(new VectorRecord("a", new float[] {1, 2, 3}, Map.of()),
+                new VectorRecord("b", new float[] {3, -1, 2}, Map.of()),
+                new VectorRecord("a-copy", new float[] {1, 2, 3}, Map.of())));
+        Path original = folder.resolve("original.hnsw");
+        store.save(original);
+        StoreFile.Contents contents = StoreFile.read(original);
+        StoreFile.Header h = contents.header();
+        assertThat(h.grouped()).isEqualTo(1);
+        assertThat(contents.members()).extracting(Map.Entry::getKey).containsExactly("a");
+
+        Map<String, List<Map.Entry<String, HnswItem>>> cases = new LinkedHashMap<>();
+        HnswItem copy = contents.members().get(0).getValue();
+        cases.put("near-duplicate 'a-copy' belongs to the graph node of item 'absent', which it does not hold",
+                List.of(Map.entry("absent", copy)));
+        cases.put("item 'a-copy' is stored as a near-duplicate of item 'b', but their vectors differ",
+                List.of(Map.entry("b", copy)));
+        cases.put("it holds item 'a-copy' twice", List.of(Map.entry("a", copy), Map.entry("b", copy)));
+        int n = 0;
+        for (Map.Entry<String, List<Map.Entry<String, HnswItem>>> entry : cases.entrySet()) {
+            List<Map.Entry<String, HnswItem>> members = entry.getValue();
+            StoreFile.Header header = new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(),
+                    h.ef(), h.capacity(), h.slotsUsed(), h.count() - 1 + members.size(), h.properties(),
+                    members.size());
+            Path file = folder.resolve("members-" + n++ + ".hnsw");
+            StoreFile.write(file, dev.mmrag.core.io.SafeFile.Symlinks.REFUSE, header, contents.index(), members);
+            assertThatThrownBy(() -> HnswVectorStore.load(file)).as(entry.getKey()).isInstanceOf(StoreException.class)
+                    .hasMessageContaining(entry.getKey());
+        }
+
+        StoreFile.Header tooMany = new StoreFile.Header(h.dimension(), h.metric(), h.m(), h.efConstruction(), h.ef(),
+                h.capacity(), h.slotsUsed(), 1L << 40, h.properties(), (1L << 40) - 2);
+        Path file = write("too-many-members", tooMany, new byte[100]);
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("declares 1099511627774 near-duplicates of dimension 3");
+    }
+
     private static void bytes(DataOutputStream out, byte[] bytes) throws IOException {
         out.writeInt(bytes.length);
         out.write(bytes);

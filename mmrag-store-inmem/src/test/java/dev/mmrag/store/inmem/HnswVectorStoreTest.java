@@ -209,8 +209,8 @@ class HnswVectorStoreTest extends VectorStoreContract {
         Path file = folder.resolve("store.hnsw");
         store.save(file);
         assertThat(StoreFile.read(file).header().capacity())
-                .as("capacity: grown once, as an upsert makes room for its whole batch first, and never again")
-                .isEqualTo(200);
+                .as("capacity: the 100 nodes fit the initial capacity, and re-upserts never grow it")
+                .isEqualTo(100);
 
         store.upsert(new VectorRecord("id-3", vector(3_000), Map.of()));
         assertThat(store.graphNodes()).as("a changed vector takes a new node").isEqualTo(101);

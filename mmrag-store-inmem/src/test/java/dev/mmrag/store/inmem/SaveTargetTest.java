@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Metric;
+import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.core.io.SafeFile;
 import dev.mmrag.test.TestVectors;
@@ -58,6 +59,21 @@ class SaveTargetTest {
         assertThat(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS)).isTrue();
         assertThat(Files.isRegularFile(fifo, LinkOption.NOFOLLOW_LINKS)).isFalse();
         assertFolderHoldsOnly("index.hnsw");
+    }
+
+    /** Loading opens only a regular file: a FIFO used to block the load forever, a directory gave an I/O error. */
+    @Test
+    void loadingRefusesAFifoAndADirectoryWithoutOpeningThem() throws Exception {
+        Path fifo = folder.resolve("pipe.hnsw");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        assertThatThrownBy(() -> HnswVectorStore.load(fifo)).isInstanceOf(StoreException.class)
+                .hasMessage("file " + fifo + " is a FIFO (named pipe), not a regular file; expected an mmrag HNSW store "
+                        + "file");
+        assertThatThrownBy(() -> HnswVectorStore.load(folder)).isInstanceOf(StoreException.class)
+                .hasMessageContaining(folder + " is a directory, not a regular file");
+        assertThatThrownBy(() -> HnswVectorStore.load(Path.of("/dev/zero"))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("/dev/zero is a character device, not a regular file");
     }
 
     @Test
