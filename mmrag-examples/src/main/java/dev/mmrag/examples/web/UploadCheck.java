@@ -49,7 +49,7 @@ final class UploadCheck {
         }
         ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> new WebError(415,
                 "The file is not a photo: expected a " + ImageFormat.names(EnumSet.allOf(ImageFormat.class))
-                        + " image, but it starts with " + ImageFormat.describeHead(bytes) + "."));
+                        + " image (its first bytes are " + ImageFormat.describeHead(bytes) + ")."));
         long pixels = pixels(bytes, format);
         if (pixels > maxPixels) {
             throw new WebError(413, "The photo has " + megapixels(pixels) + " pixels; the limit is "
