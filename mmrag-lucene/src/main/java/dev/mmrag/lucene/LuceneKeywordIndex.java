@@ -149,7 +149,8 @@ public final class LuceneKeywordIndex implements KeywordIndex {
     /**
      * Saves the index crash-safely: to a temporary file in the same folder, forced to disk, renamed over
      * {@code file} atomically, with a checksum that {@link #load} verifies. A crash leaves the old file or the
-     * new one. Writes wait while a save runs.
+     * new one. Writes wait while a save runs. Documents are written in id order, so a loaded index breaks ties
+     * between equal scores by id order.
      *
      * @param file the file to create or replace
      * @throws StoreException when the file cannot be written; an existing file is then unchanged
@@ -157,7 +158,9 @@ public final class LuceneKeywordIndex implements KeywordIndex {
     public void save(Path file) {
         synchronized (writeLock) {
             checkOpen();
-            KeywordFile.write(file, k1, b, new ArrayList<>(documents.values()));
+            List<KeywordDocument> sorted = new ArrayList<>(documents.values());
+            sorted.sort(java.util.Comparator.comparing(KeywordDocument::id));
+            KeywordFile.write(file, k1, b, sorted);
         }
     }
 
