@@ -3,9 +3,10 @@ package dev.mmrag.api;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The rule for item ids, shared by items, records and stores: not blank, at most {@value #MAX_UTF8_BYTES}
- * bytes in UTF-8, no control characters (so that every store, including Elasticsearch, whose limit this is, can
- * use the id as is).
+ * The rule for item ids, shared by items, records and stores: not blank, well-formed Unicode (no lone UTF-16
+ * surrogate, which UTF-8 cannot encode: see {@link Unicode}), at most {@value #MAX_UTF8_BYTES} bytes in UTF-8, no
+ * control characters (so that every store, including Elasticsearch, whose limit this is, can use the id as is, and
+ * a saved index gives every id back unchanged).
  *
  * <p>Thread-safety: stateless.
  */
@@ -29,6 +30,7 @@ public final class Ids {
         if (id.isBlank()) {
             throw new InvalidInputException("id must not be blank (got \"" + id + "\")");
         }
+        Unicode.requireWellFormed(id, "id");
         int bytes = id.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_UTF8_BYTES) {
             throw new InvalidInputException("id of " + bytes + " UTF-8 bytes is longer than the limit of "

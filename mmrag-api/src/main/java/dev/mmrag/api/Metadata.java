@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  *       {@link Double} ({@code -0.0} becomes {@code 0.0});</li>
  *   <li>a {@link List} of the above (not of lists), copied.</li>
  * </ul>
- * Keys match {@value #KEY_PATTERN_TEXT} (at most 128 characters). Null values, NaN, infinities and other types
- * are rejected with an {@link InvalidInputException} naming the key and the type.
+ * Keys match {@value #KEY_PATTERN_TEXT} (at most 128 characters). Null values, NaN, infinities, strings that are
+ * not well-formed Unicode (a lone UTF-16 surrogate, see {@link Unicode}) and other types are rejected with an
+ * {@link InvalidInputException} naming the key and the problem; so are filter values.
  *
  * <p>Thread-safety: stateless; the maps it returns are immutable.
  */
@@ -126,7 +127,16 @@ public final class Metadata {
                     ? "metadata key '" + key + "' has a null value; remove the key instead"
                     : role.subject(key) + " null; expected a String, Boolean or number");
         }
-        if (value instanceof String || value instanceof Boolean || value instanceof Long) {
+        if (value instanceof String) {
+            String text = (String) value;
+            int surrogate = Unicode.loneSurrogateIndex(text);
+            if (surrogate >= 0) {
+                throw new InvalidInputException(role.subject(key) + " a string that is not well-formed Unicode: "
+                        + Unicode.problem(text, surrogate));
+            }
+            return value;
+        }
+        if (value instanceof Boolean || value instanceof Long) {
             return value;
         }
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {

@@ -17,6 +17,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ValueTypesTest {
 
+    /** Lone surrogates anywhere (start, end, reversed pair, two highs) are found; pairs are not. */
+    @Test
+    void loneSurrogatesAreFoundAndPairsAreNot() {
+        assertThat(Unicode.loneSurrogateIndex("")).isEqualTo(-1);
+        assertThat(Unicode.loneSurrogateIndex("plain \u00e9 \uD83D\uDE00\uD834\uDD1E")).isEqualTo(-1);
+        assertThat(Unicode.loneSurrogateIndex("\uD800")).isZero();
+        assertThat(Unicode.loneSurrogateIndex("ab\uDC00")).isEqualTo(2);
+        assertThat(Unicode.loneSurrogateIndex("a\uDE00\uD83D")).isEqualTo(1);
+        assertThat(Unicode.loneSurrogateIndex("\uD83D\uD83D\uDE00")).isZero();
+        assertThat(Unicode.loneSurrogateIndex("\uD83D\uDE00\uD83D")).isEqualTo(2);
+        assertThatThrownBy(() -> Unicode.requireWellFormed("sku-\uD83D\uDE00-\uD800", "id"))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("id is not well-formed Unicode: \"sku-\uD83D\uDE00-\\uD800\" holds a lone UTF-16 surrogate "
+                        + "\\uD800 at index 7, which UTF-8 cannot encode");
+    }
+
     @Test
     void metadataIsNormalisedAndCopied() {
         List<Object> tags = new ArrayList<>(List.of("a", 1));

@@ -10,16 +10,20 @@ import dev.mmrag.api.Metric;
 import dev.mmrag.api.MmragException;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
+import dev.mmrag.api.StoreException;
 import dev.mmrag.core.IndexReport;
 import dev.mmrag.core.MultimodalRag;
 import dev.mmrag.core.TemplateGenerator;
+import dev.mmrag.core.io.SafeFile;
 import dev.mmrag.examples.CommandLine.UsageException;
 import dev.mmrag.langchain4j.LangChain4jGenerator;
 import dev.mmrag.langchain4j.LlmProvider;
 import dev.mmrag.langchain4j.ProviderGeneratorBuilder;
 import dev.mmrag.onnx.ClipOnnxEncoder;
 import dev.mmrag.store.inmem.HnswVectorStore;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -205,15 +209,32 @@ public final class StyleFinder {
         if (out == null) {
             throw new UsageException("index needs --out FILE");
         }
+        Path target = checkedSaveTarget(out);
         try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = buildIndex(line, encoder);
                 KeywordSide keywords = KeywordSide.open(line, store, err)) {
-            store.save(Path.of(out));
+            store.save(target);
             this.out.println("Saved the index of " + store.count() + " products to " + out);
             Path saved = keywords.saveNextTo(Path.of(out));
             if (saved != null) {
                 this.out.println("Saved the keyword index to " + saved);
             }
             return 0;
+        }
+    }
+
+    /**
+     * Checks before indexing, which takes a while, that {@code --out} names a file a save may create or replace
+     * (see {@link SafeFile}); the save checks again.
+     */
+    private static Path checkedSaveTarget(String out) {
+        try {
+            Path target = Path.of(out);
+            SafeFile.checkTarget(target, SafeFile.Symlinks.REFUSE);
+            return target;
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("--out " + out + " is not a valid path: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StoreException("cannot save the index to " + out + ": " + e.getMessage(), e);
         }
     }
 

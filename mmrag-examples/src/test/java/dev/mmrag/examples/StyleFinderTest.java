@@ -145,6 +145,34 @@ class StyleFinderTest {
         assertThat(run.out()).contains("[1] Red Hat");
     }
 
+    /**
+     * {@code index --out} names a file to create or replace; anything else is refused before the catalogue is
+     * indexed, naming the path, and left as it was (issue 16, item 8).
+     */
+    @Test
+    void indexRefusesAnOutThatIsNotAFileBeforeIndexing(@TempDir Path dir) throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("link.hnsw"), dir.resolve("elsewhere.hnsw"));
+        Path readOnly = Files.writeString(dir.resolve("frozen.hnsw"), "keep");
+        Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        List<List<String>> cases = List.of(
+                List.of("/dev/null", "/dev/null is a character device, not a regular file"),
+                List.of("/", "/ is a directory"),
+                List.of(dir.toString(), dir + " is a directory"),
+                List.of("", "the path to write is empty"),
+                List.of(link.toString(), link + " is a symbolic link"),
+                List.of(readOnly.toString(), readOnly + " is read-only"),
+                List.of(dir.resolve("no/such/x.hnsw").toString(), "the folder to save into does not exist"));
+        for (List<String> c : cases) {
+            Run run = run("index", "--out", c.get(0));
+            assertThat(run.exitCode()).as("--out '%s': %s", c.get(0), run.err()).isEqualTo(1);
+            assertThat(run.err()).as("--out '%s'", c.get(0)).startsWith("error: ").contains(c.get(1))
+                    .doesNotContain("Indexed").doesNotContain("Exception");
+        }
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(readOnly)).isEqualTo("keep");
+        assertThat(Files.exists(dir.resolve("elsewhere.hnsw"))).isFalse();
+    }
+
     @Test
     void usageErrorsExitWithTwoAndAHint() {
         Run unknown = run("find", "--imgae", "x.jpg");

@@ -429,6 +429,45 @@ public abstract class VectorStoreContract {
                 .hasMessageContaining("dimension 2").hasMessageContaining("expected " + DIM);
     }
 
+    /**
+     * Text holding a lone UTF-16 surrogate cannot be encoded in UTF-8 (it became {@code ?}: two such ids collapsed
+     * into one, {@code sku-\uD800} became {@code sku-?}): ids, metadata values, list elements and filter values
+     * holding one are refused up front, naming the index, and nothing is stored; well-formed text with
+     * supplementary characters (surrogate pairs) round-trips, and ids that differ only in them stay apart.
+     */
+    @Test
+    void illFormedUnicodeIsRefusedAndSupplementaryCharactersRoundTrip() {
+        VectorStore store = store();
+        for (String id : List.of("sku-\uD800", "sku-\uDC00", "\uDC00\uD800", "sku-\uD83D")) {
+            assertThatThrownBy(() -> VectorRecord.of(id, vector(1))).as("id %s", id.codePoints().boxed().toList())
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("id is not well-formed Unicode");
+            assertThatThrownBy(() -> store.get(id)).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> store.delete(List.of(id))).isInstanceOf(InvalidInputException.class);
+        }
+        assertThatThrownBy(() -> VectorRecord.of("sku-\uD800", vector(1))).hasMessageContaining("\\uD800 at index 4");
+        assertThatThrownBy(() -> new VectorRecord("a", vector(1), Map.of("name", "x\uDFFF")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("metadata key 'name' has a string that is not well-formed Unicode");
+        assertThatThrownBy(() -> new VectorRecord("a", vector(1), Map.of("tags", List.of("ok", "\uD83D"))))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("metadata key 'tags'");
+        assertThatThrownBy(() -> Filter.eq("name", "\uD800")).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("the filter on metadata key 'name'");
+        assertThat(store.count()).isZero();
+
+        String smile = "sku-\uD83D\uDE00";
+        String grin = "sku-\uD83D\uDE01";
+        VectorRecord first = new VectorRecord(smile, vector(1), Map.of("name", "smile \uD83D\uDE00", "tags",
+                List.of("\uD834\uDD1E")));
+        VectorRecord second = new VectorRecord(grin, vector(2), Map.of("name", "grin \uD83D\uDE01"));
+        assertThat(store.upsert(List.of(first, second)).hasFailures()).isFalse();
+        assertThat(store.count()).isEqualTo(2);
+        assertThat(store.get(smile).orElseThrow().metadata()).isEqualTo(first.metadata());
+        assertThat(store.get(grin).orElseThrow().metadata()).isEqualTo(second.metadata());
+        List<SearchHit> hits = store.search(SearchRequest.builder(vector(2), 5)
+                .filter(Filter.eq("name", "smile \uD83D\uDE00")).build());
+        assertThat(hits).extracting(SearchHit::id).containsExactly(smile);
+    }
+
     @Test
     void blankIdsAreRejected() {
         VectorStore store = store();

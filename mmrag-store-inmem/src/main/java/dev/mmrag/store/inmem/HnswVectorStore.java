@@ -8,6 +8,7 @@ import dev.mmrag.api.Filter;
 import dev.mmrag.api.Ids;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.ItemFailure;
+import dev.mmrag.api.Metadata;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.SearchHit;
 import dev.mmrag.api.SearchRequest;
@@ -15,6 +16,7 @@ import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
 import dev.mmrag.api.Vectors;
+import dev.mmrag.core.io.SafeFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +24,11 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -85,8 +89,10 @@ import java.util.function.Predicate;
  * searches pass through but never return, so the memory of tombstones is not reclaimed until the store is
  * rebuilt; {@link #graphNodes()} tells how many nodes the graph holds.
  *
- * <p><b>Persistence</b>: {@link #save(Path)} writes crash-safely and {@link #load(Path)} reads only files that
- * pass a checksum and an allow-list of classes; see {@link StoreFile} for the format.
+ * <p><b>Persistence</b>: {@link #save(Path)} writes crash-safely, only over a regular file (or to a new one), and
+ * {@link #load(Path)} reads only files that pass a checksum and an allow-list of classes; see {@link StoreFile} for
+ * the format. A store can carry {@linkplain Builder#properties(Map) properties} (what made its vectors), which its
+ * file keeps.
  *
  * <p><b>Thread-safety</b>: safe for concurrent use. Searches and gets run in parallel with each other, with writes
  * and with saves; they pause only for the short moment in which the graph grows its capacity. Writes (upserts and deletes) are applied one
@@ -120,6 +126,11 @@ public final class HnswVectorStore implements VectorStore {
     /** The longest metadata string a stored item can have, in UTF-8 bytes (what a saved file can hold). */
     public static final int MAX_STRING_BYTES = ItemCodec.MAX_STRING_BYTES;
 
+    /** The most {@linkplain #properties() properties} a store can have. */
+    public static final int MAX_PROPERTIES = StoreProperties.MAX_PROPERTIES;
+    /** The longest value of a {@linkplain #properties() property}, in UTF-8 bytes. */
+    public static final int MAX_PROPERTY_VALUE_BYTES = StoreProperties.MAX_VALUE_BYTES;
+
     /** The largest m a store can have. */
     static final int MAX_M = 512;
     private static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
@@ -129,6 +140,7 @@ public final class HnswVectorStore implements VectorStore {
     private final int m;
     private final int efConstruction;
     private final double exactScanFraction;
+    private final SortedMap<String, String> properties;
     private final DistanceFunction<HnswItem, Float> distance;
     private final HnswIndex<String, HnswItem, HnswItem, Float> index;
     private final ConcurrentHashMap<String, HnswItem> items = new ConcurrentHashMap<>();
@@ -154,6 +166,7 @@ public final class HnswVectorStore implements VectorStore {
         this.efConstruction = builder.efConstruction;
         this.ef = builder.ef;
         this.exactScanFraction = builder.exactScanFraction;
+        this.properties = builder.properties;
         this.distance = index.getDistanceFunction();
         this.index = index;
         this.slotsUsed = slotsUsed;
@@ -177,7 +190,7 @@ public final class HnswVectorStore implements VectorStore {
      */
     static Builder builder(StoreFile.Header header) {
         return new Builder(header.dimension(), header.metric()).m(header.m()).efConstruction(header.efConstruction())
-                .ef(header.ef()).initialCapacity(header.capacity());
+                .ef(header.ef()).initialCapacity(header.capacity()).properties(header.properties());
     }
 
     /**
@@ -240,28 +253,64 @@ public final class HnswVectorStore implements VectorStore {
     }
 
     /**
-     * Saves the store crash-safely: to a temporary file in the same folder, forced to disk, then atomically renamed
-     * over {@code path}. A crash at any moment leaves either the old file or the new one. Searches continue while
-     * the file is written; writes wait. The new file keeps the POSIX permissions of the file it replaces; a file
-     * that did not exist gets the default permissions of any new file (the umask applies).
+     * Saves the store crash-safely, refusing a symbolic link at {@code path}: as {@link #save(Path, SafeFile.Symlinks)}
+     * with {@link SafeFile.Symlinks#REFUSE}.
      *
      * @param path the file to create or replace; its folder must exist
+     * @throws InvalidInputException naming the path when it may not be replaced (see
+     *     {@link #save(Path, SafeFile.Symlinks)})
      * @throws StoreException when the file cannot be written; an existing file at {@code path} is then unchanged
      */
     public void save(Path path) {
+        save(path, SafeFile.Symlinks.REFUSE);
+    }
+
+    /**
+     * Saves the store crash-safely with {@link SafeFile}: to a temporary file in the same folder, forced to disk, then
+     * atomically renamed over {@code path}. A crash at any moment leaves either the old file or the new one. Searches
+     * continue while the file is written; writes wait. The new file keeps the POSIX permissions of the file it
+     * replaces; a file that did not exist gets the default permissions of any new file (the umask applies). The
+     * file holds the store's {@linkplain #properties() properties}.
+     *
+     * <p>A save creates a new file or replaces a regular one, nothing else: an empty path, a directory (also
+     * {@code /}), a FIFO, a device ({@code /dev/null}), a read-only file (also for root) and a symbolic link (unless
+     * {@code symlinks} is {@link SafeFile.Symlinks#FOLLOW}: then the existing regular file the link leads to is
+     * replaced and the link kept) are refused with an {@link InvalidInputException} naming the path and what it is,
+     * before anything is written.
+     *
+     * @param path the file to create or replace; its folder must exist
+     * @param symlinks whether a symbolic link at {@code path} is refused or followed
+     * @throws InvalidInputException naming the path when it may not be replaced (see above)
+     * @throws StoreException when the file cannot be written; an existing file at {@code path} is then unchanged
+     */
+    public void save(Path path, SafeFile.Symlinks symlinks) {
         if (path == null) {
             throw new InvalidInputException("path must not be null");
+        }
+        if (symlinks == null) {
+            throw new InvalidInputException("symlinks must not be null");
         }
         writeLock.lock();
         try {
             StoreFile.Header header = new StoreFile.Header(dimension, metric, m, efConstruction, ef,
-                    index.getMaxItemCount(), slotsUsed, items.size());
-            StoreFile.write(path, header, index);
+                    index.getMaxItemCount(), slotsUsed, items.size(), properties);
+            StoreFile.write(path, symlinks, header, index);
         } catch (IOException e) {
             throw new StoreException("could not save the store to " + path + ": " + e, e);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * The store's properties: text an application records about the store, saved in its file and given back by
+     * {@link #load(Path)}, such as what made the vectors ({@code model.fingerprint}, {@code adapter.fingerprint}).
+     * Set with {@link Builder#properties(Map)}; a store loaded from a file of format version 1 has none.
+     *
+     * @return the properties, immutable, sorted by key
+     */
+    public Map<String, String> properties() {
+        return properties;
     }
 
     @Override
@@ -580,6 +629,7 @@ public final class HnswVectorStore implements VectorStore {
         private int ef = DEFAULT_EF;
         private int initialCapacity = DEFAULT_INITIAL_CAPACITY;
         private double exactScanFraction = DEFAULT_EXACT_SCAN_FRACTION;
+        private SortedMap<String, String> properties = Collections.emptySortedMap();
 
         private Builder(int dimension, Metric metric) {
             if (dimension < 1 || dimension > MAX_DIMENSION) {
@@ -658,6 +708,20 @@ public final class HnswVectorStore implements VectorStore {
                 throw new InvalidInputException("exactScanFraction is " + exactScanFraction + "; expected 0 to 1");
             }
             this.exactScanFraction = exactScanFraction;
+            return this;
+        }
+
+        /**
+         * @param properties text to record about the store, saved in its file (see
+         *     {@link HnswVectorStore#properties()}); default none; replaces what an earlier call set. At most
+         *     {@value HnswVectorStore#MAX_PROPERTIES} entries; keys match {@value Metadata#KEY_PATTERN_TEXT} (at most
+         *     128 characters); values are well-formed Unicode of at most {@value HnswVectorStore#MAX_PROPERTY_VALUE_BYTES}
+         *     UTF-8 bytes; copied
+         * @return this builder
+         * @throws InvalidInputException naming the count, the key or the value that breaks these rules
+         */
+        public Builder properties(Map<String, String> properties) {
+            this.properties = StoreProperties.copyOf(properties);
             return this;
         }
 

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +21,8 @@ import java.util.Map;
  * Writes and reads graph items and ids as plain data (lengths, UTF-8 bytes, floats, tagged metadata values),
  * so a saved index holds no Java-serialized item. hnswlib calls these for every node when it saves or loads.
  *
- * <p>Reading checks what it reads: every length against a limit before anything is allocated, ids with
+ * <p>Reading checks what it reads: every length against a limit before anything is allocated, strings as strict
+ * UTF-8 (malformed bytes are refused, not replaced), ids with
  * {@link Ids#check(String)}, vector components for finiteness and the vector's norm (as {@link HnswItem} checks
  * it), metadata with {@link Metadata#copyOf(Map)}; a violation is an {@link InvalidObjectException} naming it.
  *
@@ -237,10 +241,20 @@ final class ItemCodec {
         out.write(bytes);
     }
 
+    /**
+     * Reads a string written by {@link #writeString}, decoding strictly: bytes that are not well-formed UTF-8 (also
+     * the 3-byte form of a lone surrogate) are refused, not replaced with U+FFFD, so a file never yields a string
+     * other than the one saved.
+     */
     private static String readString(ObjectInput in) throws IOException {
         byte[] bytes = new byte[readLength(in, MAX_STRING_BYTES, "string length")];
         in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw invalid("a string of " + bytes.length + " bytes is not well-formed UTF-8 (" + e + ")", e);
+        }
     }
 
     private static int readLength(ObjectInput in, int limit, String what) throws IOException {

@@ -4,12 +4,14 @@ import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.StoreException;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import dev.mmrag.core.io.FileFormatException;
+import dev.mmrag.core.io.FramedFile;
+import dev.mmrag.core.io.SafeFile;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
@@ -20,34 +22,30 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 
 /**
- * The file format of a saved {@link HnswVectorStore}, and the crash-safe way it is written.
+ * The file format of a saved {@link HnswVectorStore}, in a {@link FramedFile} (magic, format version, checksum),
+ * written crash-safely by {@link SafeFile}.
  *
  * <pre>
  *   magic           8 bytes  "MMRAGHNS"
- *   format version  int      {@value #FORMAT_VERSION}
+ *   format version  int      {@value #FORMAT_VERSION} (version 1, the same without the properties, is still read)
  *   parameters      dimension int, metric name (modified UTF-8), m int, efConstruction int, ef int,
  *                   capacity int, graph slots used long, item count long
+ *   properties      (version 2) count int, then per property, sorted by key: key and value, each a length int
+ *                   and that many UTF-8 bytes (see {@link StoreProperties})
  *   payload         hnswlib's index as a Java serialization stream; its items and ids are plain data
  *                   written by {@link ItemCodec}
  *   payload length  long
@@ -55,17 +53,19 @@ import java.util.zip.CheckedOutputStream;
  * </pre>
  * All numbers are big-endian.
  *
- * <p><b>Writing</b> goes to a temporary file in the target's folder, which is forced to disk and then renamed
- * over the target atomically (and the folder is forced too), so a crash at any moment leaves either the old
- * file or the new one. The new file keeps the POSIX permissions of the file it replaces; a file that did not
- * exist gets the default permissions of any new file (the umask applies). A failed save, whatever it failed with,
- * deletes its temporary file; one killed mid-save leaves it behind ({@code .mmrag-<random>.tmp}), and it is safe
- * to delete.
+ * <p><b>Writing</b> goes through {@link SafeFile}: a temporary file in the target's folder, forced to disk and
+ * renamed over the target atomically (and the folder forced too), so a crash at any moment leaves either the old file
+ * or the new one; the new file keeps the POSIX permissions of the file it replaces. Only a regular file is replaced
+ * (or a new one created): a directory, a FIFO, a device, a read-only file and, unless asked to follow it, a symbolic
+ * link are refused with an {@link InvalidInputException} (see {@link SafeFile}). A failed save, whatever it failed
+ * with, deletes its temporary file; one killed mid-save leaves it behind ({@code .mmrag-<random>.tmp}), and it is
+ * safe to delete.
  *
- * <p><b>Reading</b> checks the magic, the version, the length and the checksum of the whole file before it
- * parses anything, so a truncated or damaged file is refused without being interpreted. It opens the file once and
- * takes the size, the checksum and the contents from that one open file, so a load while another process saves
- * over the path reads the old file or the new one, whole. The payload is then
+ * <p><b>Reading</b> ({@link FramedFile#read}) refuses anything but a regular file, then checks the magic, the
+ * version and the checksum of the whole file before it parses anything, so a truncated or damaged file is refused
+ * without being interpreted. It opens the file once and takes the size, the checksum and the contents from that one
+ * open file, so a load while another process saves over the path reads the old file or the new one, whole. The
+ * payload is then
  * read by an {@link ObjectInputStream} behind an {@link ObjectInputFilter} that allows exactly the classes a
  * saved index contains (hnswlib's {@code HnswIndex}, the store's distance functions, comparator and item
  * serializers), no arrays, a graph depth of {@value #MAX_DEPTH} and {@value #MAX_REFERENCES} object
@@ -77,24 +77,21 @@ import java.util.zip.CheckedOutputStream;
  * payload's length, and every number hnswlib sizes an array from is checked, as it is read, against the header or
  * the payload's length (see {@link CheckedNumbersInputStream}). What a load allocates thus grows with the file's
  * size, not with the numbers written in it; a file too large for the free heap is refused with a
- * {@link StoreException}, not an {@link OutOfMemoryError}.
+ * {@link StoreException}, not an {@link OutOfMemoryError}. The properties' count and lengths are checked against
+ * their limits before anything is allocated, and their text must be well-formed UTF-8.
  *
  * <p>Thread-safety: stateless; callers keep the store from changing while it is written.
  */
 final class StoreFile {
 
-    /** The current (and only) format version. */
-    static final int FORMAT_VERSION = 1;
+    /** The current format version, written by every save. */
+    static final int FORMAT_VERSION = 2;
+    /** The format: version 1 (no properties) is still read. */
+    static final FramedFile.Format FORMAT = new FramedFile.Format("MMRAGHNS", "an mmrag HNSW store file",
+            FORMAT_VERSION, 1);
 
-    private static final byte[] MAGIC = "MMRAGHNS".getBytes(StandardCharsets.US_ASCII);
-    private static final int TRAILER_BYTES = Long.BYTES + Integer.BYTES;
     private static final int MAX_DEPTH = 3;
     private static final int MAX_REFERENCES = 16;
-    /** The temporary file of a save is {@code .mmrag-<random>.tmp}, in the target's folder. */
-    private static final String TEMPORARY_PREFIX = ".mmrag-";
-    private static final String TEMPORARY_SUFFIX = ".tmp";
-    private static final int MAX_NAME_ATTEMPTS = 10;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Every class a saved index contains; the filter refuses all others. */
     private static final List<Class<?>> ALLOWED_CLASSES = List.of(HnswIndex.class,
@@ -120,9 +117,20 @@ final class StoreFile {
      * @param capacity how many graph nodes the index has room for
      * @param slotsUsed an upper bound of the graph nodes created so far (deleted ones included)
      * @param count how many items are stored
+     * @param properties the store's properties (see {@link StoreProperties}), sorted by key; copied
      */
     record Header(int dimension, Metric metric, int m, int efConstruction, int ef, int capacity, long slotsUsed,
-            long count) {
+            long count, Map<String, String> properties) {
+
+        Header {
+            properties = Collections.unmodifiableSortedMap(new TreeMap<>(properties));
+        }
+
+        /** A header without properties. */
+        Header(int dimension, Metric metric, int m, int efConstruction, int ef, int capacity, long slotsUsed,
+                long count) {
+            this(dimension, metric, m, efConstruction, ef, capacity, slotsUsed, count, Map.of());
+        }
     }
 
     /**
@@ -135,16 +143,18 @@ final class StoreFile {
     }
 
     /**
-     * Writes a file crash-safely: temporary file, fsync, atomic rename, fsync of the folder.
+     * Writes a file crash-safely (see the class comment).
      *
      * @param target the file to create or replace
+     * @param symlinks whether a symbolic link at the target is refused or followed
      * @param header the parameters
      * @param index the graph; must not change while it is written
+     * @throws InvalidInputException when the target may not be replaced (see {@link SafeFile}), naming it
      * @throws IOException when writing fails; the target is then unchanged
      */
-    static void write(Path target, Header header, HnswIndex<String, HnswItem, HnswItem, Float> index)
-            throws IOException {
-        write(target, header, out -> {
+    static void write(Path target, SafeFile.Symlinks symlinks, Header header,
+            HnswIndex<String, HnswItem, HnswItem, Float> index) throws IOException {
+        write(target, symlinks, header, out -> {
             ObjectOutputStream objects = new ObjectOutputStream(out);
             objects.writeObject(index);
             objects.flush();
@@ -162,8 +172,9 @@ final class StoreFile {
     }
 
     /**
-     * Writes a file crash-safely with any payload. The store uses {@link #write(Path, Header, HnswIndex)}; tests
-     * use this to make files that a store would never write.
+     * Writes a file crash-safely with any payload, refusing a symbolic link at the target. The store uses
+     * {@link #write(Path, SafeFile.Symlinks, Header, HnswIndex)}; tests use this to make files that a store would
+     * never write.
      *
      * @param target the file to create or replace
      * @param header the parameters
@@ -171,85 +182,21 @@ final class StoreFile {
      * @throws IOException when writing fails; the target is then unchanged
      */
     static void write(Path target, Header header, PayloadWriter payload) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path folder = absolute.getParent();
-        if (!Files.isDirectory(folder)) {
-            throw new NoSuchFileException(folder.toString(), null, "the folder to save into does not exist");
-        }
-        Path temporary = createTemporaryFile(folder);
-        try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                CRC32C crc = new CRC32C();
-                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(
-                        new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), crc));
-                writeHeader(out, header);
-                long payloadStart = out.size();
-                payload.write(out);
-                out.flush();
-                long payloadLength = channel.position() - payloadStart;
-                out.writeLong(payloadLength);
-                out.flush();
-                out.writeInt((int) crc.getValue());
-                out.flush();
-                channel.force(true);
-            }
-            copyPermissions(absolute, temporary);
-            moveAtomically(temporary, absolute);
-        } catch (Throwable e) {
-            // Also on an Error (an OutOfMemoryError while the payload is serialised): the file is of no use.
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException | RuntimeException deleteFailure) {
-                e.addSuppressed(deleteFailure);
-            }
-            throw e;
-        }
-        forceFolder(folder);
+        write(target, SafeFile.Symlinks.REFUSE, header, payload);
     }
 
-    /**
-     * Creates an empty temporary file with a short random name in the folder. It is created like any new file, so
-     * it gets the default permissions of new files (the process's umask applies), not those of
-     * {@link Files#createTempFile}, which are owner-only. The name is short so that a target whose own name is
-     * as long as the file system allows can still be saved; the file is created exclusively, so an existing file
-     * or link of that name is never written through.
-     */
-    private static Path createTemporaryFile(Path folder) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            Path candidate = folder.resolve(TEMPORARY_PREFIX + Long.toUnsignedString(RANDOM.nextLong(), 36)
-                    + TEMPORARY_SUFFIX);
-            try {
-                Files.newByteChannel(candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-                return candidate;
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == MAX_NAME_ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /**
-     * Gives the temporary file the POSIX permissions of the file it is about to replace, so that a save keeps
-     * them; nothing happens when there is no such file or the file system has no POSIX permissions.
-     */
-    private static void copyPermissions(Path target, Path temporary) throws IOException {
-        PosixFileAttributeView view = Files.getFileAttributeView(target, PosixFileAttributeView.class);
-        if (view == null) {
-            return;
-        }
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = view.readAttributes().permissions();
-        } catch (NoSuchFileException e) {
-            return;
-        }
-        Files.setPosixFilePermissions(temporary, permissions);
+    private static void write(Path target, SafeFile.Symlinks symlinks, Header header, PayloadWriter payload)
+            throws IOException {
+        FramedFile.write(target, symlinks, FORMAT, out -> {
+            writeHeader(out, header);
+            CountingOutputStream counted = new CountingOutputStream(out);
+            payload.write(counted);
+            counted.flush();
+            out.writeLong(counted.count);
+        });
     }
 
     private static void writeHeader(DataOutputStream out, Header header) throws IOException {
-        out.write(MAGIC);
-        out.writeInt(FORMAT_VERSION);
         out.writeInt(header.dimension());
         out.writeUTF(header.metric().name());
         out.writeInt(header.m());
@@ -258,24 +205,17 @@ final class StoreFile {
         out.writeInt(header.capacity());
         out.writeLong(header.slotsUsed());
         out.writeLong(header.count());
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the file system of " + to.getParent() + " cannot rename atomically, so " + to
-                    + " cannot be replaced crash-safely", e);
+        out.writeInt(header.properties().size());
+        for (Map.Entry<String, String> property : header.properties().entrySet()) {
+            writeString(out, property.getKey());
+            writeString(out, property.getValue());
         }
     }
 
-    /** Makes the rename durable: on Linux a directory can be opened and forced; elsewhere this may not apply. */
-    private static void forceFolder(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Some platforms (Windows) cannot open a folder; the rename itself was atomic all the same.
-        }
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
     }
 
     /**
@@ -283,26 +223,29 @@ final class StoreFile {
      *
      * @param path the file
      * @return its contents
-     * @throws StoreException naming the problem when the file is missing, unreadable, of another format or
-     *     version, truncated, damaged, or names a class outside the allow-list
+     * @throws StoreException naming the problem when the file is missing, unreadable, not a regular file, of another
+     *     format or version, truncated, damaged, or names a class outside the allow-list
      */
     static Contents read(Path path) {
-        // One open file for the size, the verification and the parsing: a file renamed over the path meanwhile (a
-        // save by another process) is not seen, so the load reads the old file or the new one, never parts of both.
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = channel.size();
-            long payloadLength = verify(path, channel, size);
-            channel.position(MAGIC.length + Integer.BYTES);
-            DataInputStream in = new DataInputStream(
-                    new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
-            Header header = readHeader(path, in);
-            long expectedSize = headerLength(header) + payloadLength + TRAILER_BYTES;
-            if (expectedSize != size) {
-                throw corrupt(path, "its parts add up to " + expectedSize + " bytes but it has " + size);
-            }
-            checkFitsPayload(path, header, payloadLength);
-            return new Contents(header, readIndex(path, header, payloadLength,
-                    new BoundedInputStream(in, payloadLength)));
+        try {
+            return FramedFile.read(path, FORMAT, frame -> {
+                Header header = readHeader(frame);
+                long payloadLength = frame.remaining() - Long.BYTES;
+                if (payloadLength < 0) {
+                    throw frame.damaged("it ends before its payload length");
+                }
+                checkFitsPayload(frame, header, payloadLength);
+                BoundedInputStream payload = new BoundedInputStream(frame.in(), payloadLength);
+                HnswIndex<String, HnswItem, HnswItem, Float> index = readIndex(frame, header, payloadLength, payload);
+                payload.skipRest();
+                long declared = frame.in().readLong();
+                if (declared != payloadLength) {
+                    throw frame.damaged("it declares a payload of " + declared + " bytes but holds " + payloadLength);
+                }
+                return new Contents(header, index);
+            });
+        } catch (FileFormatException e) {
+            throw new StoreException(e.getMessage(), e);
         } catch (NoSuchFileException e) {
             throw new StoreException("store file " + path + " does not exist", e);
         } catch (IOException e) {
@@ -310,88 +253,72 @@ final class StoreFile {
         }
     }
 
-    /**
-     * Checks magic, version, length and checksum, reading the file once from its start.
-     *
-     * @param channel the file, at position 0; left at an unspecified position
-     * @param size the file's size
-     * @return the payload length the trailer declares
-     */
-    private static long verify(Path path, FileChannel channel, long size) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
-        int prefix = MAGIC.length + Integer.BYTES;
-        if (size < prefix + TRAILER_BYTES) {
-            throw corrupt(path, "it has " + size + " bytes, fewer than any store file");
-        }
-        readFully(channel, buffer, prefix);
-        byte[] magic = new byte[MAGIC.length];
-        buffer.get(magic);
-        if (!Arrays.equals(magic, MAGIC)) {
-            throw new StoreException("file " + path + " is not an mmrag HNSW store file (it does not start with \""
-                    + new String(MAGIC, StandardCharsets.US_ASCII) + "\")");
-        }
-        int version = buffer.getInt();
-        if (version != FORMAT_VERSION) {
-            throw new StoreException("store file " + path + " has format version " + version
-                    + "; this version of mmrag reads format version " + FORMAT_VERSION);
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(magic);
-        crc.update(ByteBuffer.allocate(Integer.BYTES).putInt(0, version));
-        long checked = prefix;
-        long end = size - Integer.BYTES;
-        while (checked < end) {
-            int chunk = (int) Math.min(buffer.capacity(), end - checked);
-            readFully(channel, buffer, chunk);
-            crc.update(buffer);
-            checked += chunk;
-        }
-        readFully(channel, buffer, Integer.BYTES);
-        int stored = buffer.getInt();
-        if (stored != (int) crc.getValue()) {
-            throw corrupt(path, String.format("its checksum is %08x but its content sums to %08x", stored,
-                    (int) crc.getValue()));
-        }
-        channel.position(size - TRAILER_BYTES);
-        readFully(channel, buffer, Long.BYTES);
-        long payloadLength = buffer.getLong();
-        if (payloadLength < 0 || payloadLength > size) {
-            throw corrupt(path, "it declares a payload of " + payloadLength + " bytes in a file of " + size);
-        }
-        return payloadLength;
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, int length) throws IOException {
-        buffer.clear().limit(length);
-        while (buffer.hasRemaining()) {
-            if (channel.read(buffer) < 0) {
-                throw new EOFException("unexpected end of file");
-            }
-        }
-        buffer.flip();
-    }
-
-    private static Header readHeader(Path path, DataInputStream in) throws IOException {
+    private static Header readHeader(FramedFile.Frame frame) throws IOException {
+        DataInputStream in = frame.in();
         int dimension = in.readInt();
         String metricName = in.readUTF();
         Metric metric = Arrays.stream(Metric.values()).filter(m -> m.name().equals(metricName)).findFirst()
-                .orElseThrow(() -> corrupt(path, "it names an unknown metric '" + metricName + "'"));
-        Header header = new Header(dimension, metric, in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                in.readLong(), in.readLong());
+                .orElseThrow(() -> frame.damaged("it names an unknown metric '" + metricName + "'"));
+        int m = in.readInt();
+        int efConstruction = in.readInt();
+        int ef = in.readInt();
+        int capacity = in.readInt();
+        long slotsUsed = in.readLong();
+        long count = in.readLong();
+        Map<String, String> properties = frame.version() >= 2 ? readProperties(frame) : Map.of();
+        Header header = new Header(dimension, metric, m, efConstruction, ef, capacity, slotsUsed, count, properties);
         try {
             HnswVectorStore.builder(header);
         } catch (InvalidInputException e) {
-            throw corrupt(path, "its parameters are out of range: " + e.getMessage() + " (" + header + ")");
+            throw frame.damaged("its parameters are out of range: " + e.getMessage() + " (" + header + ")");
         }
         if (header.slotsUsed() < 0 || header.slotsUsed() > header.capacity()) {
-            throw corrupt(path, "its parameters are out of range: graph slots used is " + header.slotsUsed()
+            throw frame.damaged("its parameters are out of range: graph slots used is " + header.slotsUsed()
                     + "; expected 0 to the capacity " + header.capacity() + " (" + header + ")");
         }
         if (header.count() < 0 || header.count() > header.slotsUsed()) {
-            throw corrupt(path, "its parameters are out of range: item count is " + header.count()
+            throw frame.damaged("its parameters are out of range: item count is " + header.count()
                     + "; expected 0 to the graph slots used " + header.slotsUsed() + " (" + header + ")");
         }
         return header;
+    }
+
+    /** Reads the properties, checking each count and length before it allocates and the text as it decodes. */
+    private static Map<String, String> readProperties(FramedFile.Frame frame) throws IOException {
+        DataInputStream in = frame.in();
+        int count = in.readInt();
+        if (count < 0 || count > StoreProperties.MAX_PROPERTIES) {
+            throw frame.damaged("it declares " + count + " properties; expected 0 to " + StoreProperties.MAX_PROPERTIES);
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            String key = readString(frame, StoreProperties.MAX_KEY_BYTES, "property key");
+            String value = readString(frame, StoreProperties.MAX_VALUE_BYTES, "value of property '" + key + "'");
+            if (properties.put(key, value) != null) {
+                throw frame.damaged("it holds property '" + key + "' twice");
+            }
+        }
+        try {
+            return StoreProperties.copyOf(properties);
+        } catch (InvalidInputException e) {
+            throw frame.damaged("its properties are invalid: " + e.getMessage());
+        }
+    }
+
+    private static String readString(FramedFile.Frame frame, int limit, String what) throws IOException {
+        int length = frame.in().readInt();
+        if (length < 0 || length > limit || length > frame.remaining()) {
+            throw frame.damaged("its " + what + " is " + length + " bytes long; expected 0 to " + limit
+                    + " (and at most the " + frame.remaining() + " bytes left)");
+        }
+        byte[] bytes = new byte[length];
+        frame.in().readFully(bytes);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw frame.damaged("its " + what + " is not well-formed UTF-8 (" + e + ")");
+        }
     }
 
     /**
@@ -400,25 +327,20 @@ final class StoreFile {
      * stored item with at least its vector's {@code 4 * dimension} bytes. (The header's ranges, checked before,
      * keep these products far from overflowing.)
      */
-    private static void checkFitsPayload(Path path, Header header, long payloadLength) {
+    private static void checkFitsPayload(FramedFile.Frame frame, Header header, long payloadLength) {
         long least = (long) Integer.BYTES * header.capacity()
                 + (long) Float.BYTES * header.dimension() * header.count();
         if (least > payloadLength) {
-            throw corrupt(path, "its header declares room for " + header.capacity() + " graph nodes and "
+            throw frame.damaged("its header declares room for " + header.capacity() + " graph nodes and "
                     + header.count() + " items of dimension " + header.dimension() + ", which take at least " + least
                     + " bytes, but its payload has " + payloadLength);
         }
     }
 
-    private static long headerLength(Header header) {
-        long prefix = MAGIC.length + Integer.BYTES;
-        long metric = Short.BYTES + header.metric().name().length(); // modified UTF-8 of an ASCII name
-        return prefix + Integer.BYTES + metric + 4L * Integer.BYTES + 2L * Long.BYTES;
-    }
-
     @SuppressWarnings("unchecked")
-    private static HnswIndex<String, HnswItem, HnswItem, Float> readIndex(Path path, Header header,
+    private static HnswIndex<String, HnswItem, HnswItem, Float> readIndex(FramedFile.Frame frame, Header header,
             long payloadLength, InputStream payload) throws IOException {
+        Path path = frame.path();
         Object index;
         RecordingFilter filter = new RecordingFilter();
         try (ObjectInputStream objects = new CheckedNumbersInputStream(payload, header, payloadLength)) {
@@ -436,17 +358,15 @@ final class StoreFile {
                     .collect(Collectors.toList()) + ", no arrays, a depth of " + MAX_DEPTH + " and "
                     + MAX_REFERENCES + " references", e);
         } catch (ObjectStreamException | ClassNotFoundException | EOFException | RuntimeException e) {
-            throw new StoreException("store file " + path + " is damaged: its index could not be read: " + e, e);
+            FileFormatException damaged = frame.damaged("its index could not be read: " + e);
+            damaged.initCause(e);
+            throw damaged;
         }
         if (!(index instanceof HnswIndex)) {
-            throw corrupt(path, "its payload is " + (index == null ? "null" : "a " + index.getClass().getName())
+            throw frame.damaged("its payload is " + (index == null ? "null" : "a " + index.getClass().getName())
                     + ", not an HNSW index");
         }
         return (HnswIndex<String, HnswItem, HnswItem, Float>) index;
-    }
-
-    private static StoreException corrupt(Path path, String why) {
-        return new StoreException("store file " + path + " is damaged or truncated: " + why);
     }
 
     /** The allow-list, remembering what it refused so that the error can name it. */
@@ -550,13 +470,27 @@ final class StoreFile {
         }
     }
 
-    /** Lets a reader see only the payload, so it cannot read into the trailer. */
+    /** Lets a reader see only the payload, so it cannot read into the payload length after it. */
     private static final class BoundedInputStream extends FilterInputStream {
         private long remaining;
 
         BoundedInputStream(InputStream in, long length) {
             super(in);
             this.remaining = length;
+        }
+
+        /** Skips what the reader left of the payload (Java serialization need not read to its end). */
+        void skipRest() throws IOException {
+            while (remaining > 0) {
+                long skipped = super.skip(remaining);
+                if (skipped <= 0) {
+                    if (super.read() < 0) {
+                        throw new EOFException("the payload ends early");
+                    }
+                    skipped = 1;
+                }
+                remaining -= skipped;
+            }
         }
 
         @Override
@@ -586,6 +520,33 @@ final class StoreFile {
         @Override
         public void close() {
             // The caller closes the underlying stream.
+        }
+    }
+
+    /** Counts the bytes of the payload, in a long (a payload can exceed 2 GB). */
+    private static final class CountingOutputStream extends FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+            out.write(buffer, offset, length);
+            count += length;
+        }
+
+        @Override
+        public void close() throws IOException {
+            // The frame's stream is not to be closed.
+            out.flush();
         }
     }
 }

@@ -6,8 +6,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks DESIGN.md's rules for mmrag-store-inmem: only the JDK (with the Vector API incubator module), the api and
- * hnswlib; no other adapter; one package tree.
+ * Checks DESIGN.md's rules for mmrag-store-inmem: only the JDK (with the Vector API incubator module), the api,
+ * core's file mechanism ({@code dev.mmrag.core.io}, not the rest of core) and hnswlib; no other adapter; one package
+ * tree.
  */
 class ArchitectureTest {
 
@@ -19,9 +20,9 @@ class ArchitectureTest {
     }
 
     @Test
-    void storeUsesOnlyTheJdkTheApiAndHnswlib() {
-        ArchitectureRules.onlyDependsOn("dev.mmrag.store.inmem", ArchitectureRules.API, "com.github.jelmerk.hnswlib",
-                "jdk.incubator.vector").check(classes);
+    void storeUsesOnlyTheJdkTheApiCoreIoAndHnswlib() {
+        ArchitectureRules.onlyDependsOn("dev.mmrag.store.inmem", ArchitectureRules.API, "dev.mmrag.core.io",
+                "com.github.jelmerk.hnswlib", "jdk.incubator.vector").check(classes);
     }
 
     @Test

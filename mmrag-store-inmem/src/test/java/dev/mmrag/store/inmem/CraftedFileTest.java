@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
+import dev.mmrag.core.io.FramedFile;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -103,7 +105,7 @@ class CraftedFileTest {
             softly.assertThat(outcome).as(file.getFileName().toString()).contains(words);
             if (!file.equals(oneItem)) {
                 softly.assertThat(outcome).as(file.getFileName().toString())
-                        .startsWith("StoreException: store file " + file + " is damaged");
+                        .startsWith("StoreException: file " + file + " (an mmrag HNSW store file) is damaged");
             }
         }));
     }
@@ -121,6 +123,69 @@ class CraftedFileTest {
 
         assertThat(outcome).startsWith("StoreException: store file " + file + " could not be loaded")
                 .contains("more memory");
+    }
+
+    /**
+     * A crafted header's properties (format version 2) are checked as they are read: their count and every length
+     * against the limits before anything is allocated, their bytes as strict UTF-8 (a lone surrogate's 3-byte form
+     * too), each key once and by the builder's rule.
+     */
+    @Test
+    void craftedPropertiesAreRefusedNamingTheProblem() throws IOException {
+        byte[] malformed = {(byte) 0xC3, 0x28};
+        byte[] loneSurrogate = {(byte) 0xED, (byte) 0xA0, (byte) 0x80};
+        Map<String, FramedFile.ContentWriter> cases = new LinkedHashMap<>();
+        cases.put("declares 1073741824 properties; expected 0 to 64", out -> out.writeInt(1 << 30));
+        cases.put("its property key is 1073741824 bytes long; expected 0 to 128", out -> {
+            out.writeInt(1);
+            out.writeInt(1 << 30);
+        });
+        cases.put("its value of property 'k' is not well-formed UTF-8", out -> {
+            out.writeInt(1);
+            bytes(out, "k".getBytes(StandardCharsets.UTF_8));
+            bytes(out, malformed);
+        });
+        cases.put("its property key is not well-formed UTF-8", out -> {
+            out.writeInt(1);
+            bytes(out, loneSurrogate);
+            bytes(out, new byte[0]);
+        });
+        cases.put("it holds property 'k' twice", out -> {
+            out.writeInt(2);
+            for (int i = 0; i < 2; i++) {
+                bytes(out, "k".getBytes(StandardCharsets.UTF_8));
+                bytes(out, "v".getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        cases.put("its properties are invalid: property key 'a b' is not allowed", out -> {
+            out.writeInt(1);
+            bytes(out, "a b".getBytes(StandardCharsets.UTF_8));
+            bytes(out, "v".getBytes(StandardCharsets.UTF_8));
+        });
+        int n = 0;
+        for (Map.Entry<String, FramedFile.ContentWriter> entry : cases.entrySet()) {
+            Path file = folder.resolve("properties-" + n++ + ".hnsw");
+            FramedFile.write(file, StoreFile.FORMAT, out -> {
+                out.writeInt(DIMENSION);
+                out.writeUTF("COSINE");
+                out.writeInt(M);
+                out.writeInt(20);
+                out.writeInt(64);
+                out.writeInt(CAPACITY);
+                out.writeLong(0);
+                out.writeLong(0);
+                entry.getValue().write(out);
+                out.write(new byte[64]); // stands for a payload, never reached
+            });
+            assertThatThrownBy(() -> HnswVectorStore.load(file)).as(entry.getKey()).isInstanceOf(StoreException.class)
+                    .hasMessageStartingWith("file " + file + " (an mmrag HNSW store file) is damaged or truncated: ")
+                    .hasMessageContaining(entry.getKey());
+        }
+    }
+
+    private static void bytes(DataOutputStream out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
     }
 
     /**
@@ -165,7 +230,8 @@ class CraftedFileTest {
             Path file = write("header-" + n++, entry.getKey(), payload);
             assertThatThrownBy(() -> HnswVectorStore.load(file)).as(entry.getValue())
                     .isInstanceOf(StoreException.class)
-                    .hasMessageStartingWith("store file " + file + " is damaged or truncated: its parameters are out "
+                    .hasMessageStartingWith("file " + file + " (an mmrag HNSW store file) is damaged or truncated: its "
+                            + "parameters are out "
                             + "of range: " + entry.getValue());
         }
     }
@@ -212,7 +278,7 @@ class CraftedFileTest {
         Path file = write("huge-vector", StoreFile.read(original).header(), bytes);
 
         assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
-                .hasMessageStartingWith("store file " + file + " is damaged")
+                .hasMessageStartingWith("file " + file + " (an mmrag HNSW store file) is damaged")
                 .hasMessageContaining("vector of item 'a' has a Euclidean norm of 1.00000e+30, above the limit of "
                         + "1.00000e+18");
     }

@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import dev.mmrag.api.Filter;
+import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
+import dev.mmrag.core.io.FramedFile;
 import dev.mmrag.test.TestVectors;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -83,6 +86,128 @@ class PersistenceTest {
         assertThat(loaded.count()).isEqualTo(2_000);
     }
 
+    /**
+     * A file of format version 1, saved by the store before properties existed (checked in as
+     * {@code format-v1/store.hnsw}: items {@code item-0} to {@code item-59} without {@code item-3}, made as below),
+     * still loads, with no properties; saved again, it is written in the current version and loads the same.
+     */
+    @Test
+    void aFileOfFormatVersion1StillLoads() throws Exception {
+        Path v1 = Path.of(PersistenceTest.class.getResource("/format-v1/store.hnsw").toURI());
+        assertThat(Files.readAllBytes(v1)[11]).as("the fixture's format version").isEqualTo((byte) 1);
+
+        HnswVectorStore loaded = HnswVectorStore.load(v1);
+
+        assertThat(loaded.count()).isEqualTo(59);
+        assertThat(loaded.m()).isEqualTo(8);
+        assertThat(loaded.properties()).isEmpty();
+        assertThat(loaded.get("item-3")).isEmpty();
+        for (int i = 0; i < 60; i++) {
+            if (i != 3) {
+                float[] vector = TestVectors.uniform(1, DIM, i).get(0);
+                assertThat(loaded.get("item-" + i)).contains(new VectorRecord("item-" + i, vector, Map.of("n", (long) i,
+                        "name", "Item ü" + i, "tags", List.of(i % 2 == 0 ? "even" : "odd", "all"))));
+            }
+        }
+        Path again = folder.resolve("again.hnsw");
+        loaded.save(again);
+        assertThat(Files.readAllBytes(again)[11]).isEqualTo((byte) StoreFile.FORMAT_VERSION);
+        HnswVectorStore reloaded = HnswVectorStore.load(again);
+        for (int i = 0; i < 60; i++) {
+            assertThat(reloaded.get("item-" + i)).isEqualTo(loaded.get("item-" + i));
+        }
+    }
+
+    /**
+     * Ids and metadata that differ only in supplementary characters (UTF-16 surrogate pairs) stay apart through a
+     * save and a load; text with a lone surrogate, which used to be saved as {@code ?} (two ids collapsed and the
+     * file no longer loaded), cannot get into a store at all (see the contract suite).
+     */
+    @Test
+    void supplementaryCharactersSurviveASaveAndLoad() {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        List<VectorRecord> records = List.of(
+                new VectorRecord("sku-\uD83D\uDE00", vector(1), Map.of("name", "\uD83D\uDE00", "tags", List.of("\uD834\uDD1E"))),
+                new VectorRecord("sku-\uD83D\uDE01", vector(2), Map.of("name", "\uD83D\uDE01")));
+        store.upsert(records);
+        Path file = folder.resolve("store.hnsw");
+        store.save(file);
+
+        HnswVectorStore loaded = HnswVectorStore.load(file);
+
+        assertThat(loaded.count()).isEqualTo(2);
+        for (VectorRecord record : records) {
+            assertThat(loaded.get(record.id())).contains(store.get(record.id()).orElseThrow());
+        }
+    }
+
+    /**
+     * A file whose string bytes are not well-formed UTF-8 (crafted, with a correct checksum) is refused as damaged;
+     * it used to load with the bytes replaced by U+FFFD, so an id came back other than it was saved.
+     */
+    @Test
+    void aStringInAFileThatIsNotWellFormedUtf8IsRefused() throws IOException {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        store.upsert(new VectorRecord("zq-\u00e9", vector(1), Map.of()));
+        Path file = folder.resolve("store.hnsw");
+        store.save(file);
+        byte[] content = FramedFile.read(file, StoreFile.FORMAT, frame -> frame.in().readAllBytes());
+        byte[] id = "zq-\u00e9".getBytes(StandardCharsets.UTF_8);
+        int patched = 0;
+        for (int i = 0; i + id.length <= content.length; i++) {
+            if (Arrays.equals(content, i, i + id.length, id, 0, id.length)) {
+                content[i + id.length - 1] = 0x28; // c3 28: a lead byte without its continuation
+                patched++;
+            }
+        }
+        assertThat(patched).as("occurrences of the id in the file").isPositive();
+        FramedFile.write(file, StoreFile.FORMAT, out -> out.write(content));
+
+        assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("is damaged or truncated").hasMessageContaining("not well-formed UTF-8");
+    }
+
+    @Test
+    void propertiesAreSavedAndLoaded() {
+        Map<String, String> properties = Map.of("model.fingerprint", "sha256:0f3a\u00e9", "adapter.fingerprint",
+                "Größe 😀 " + "x".repeat(1000), "empty", "");
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).properties(properties).build();
+        store.upsert(records(30));
+        Path file = folder.resolve("store.hnsw");
+        store.save(file);
+
+        HnswVectorStore loaded = HnswVectorStore.load(file);
+
+        assertThat(store.properties()).isEqualTo(properties);
+        assertThat(loaded.properties()).isEqualTo(properties);
+        assertThat(loaded.properties().keySet()).containsExactly("adapter.fingerprint", "empty", "model.fingerprint");
+        assertThat(loaded.count()).isEqualTo(30);
+        assertThatThrownBy(() -> loaded.properties().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+        loaded.save(file);
+        assertThat(HnswVectorStore.load(file).properties()).isEqualTo(properties);
+    }
+
+    @Test
+    void propertiesOutsideTheRulesAreRefusedByTheBuilder() {
+        HnswVectorStore.Builder builder = HnswVectorStore.builder(DIM, Metric.COSINE);
+        Map<String, String> tooMany = new TreeMap<>();
+        for (int i = 0; i <= HnswVectorStore.MAX_PROPERTIES; i++) {
+            tooMany.put("p" + i, "v");
+        }
+        assertThatThrownBy(() -> builder.properties(tooMany)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("65 properties are more than the limit of 64");
+        assertThatThrownBy(() -> builder.properties(Map.of("bad key", "v"))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("property key 'bad key' is not allowed");
+        assertThatThrownBy(() -> builder.properties(Map.of("k", "x".repeat(HnswVectorStore.MAX_PROPERTY_VALUE_BYTES
+                + 1)))).isInstanceOf(InvalidInputException.class).hasMessageContaining("65537 UTF-8 bytes");
+        assertThatThrownBy(() -> builder.properties(Map.of("k", "ab\ud800"))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("the value of property 'k' is not well-formed Unicode");
+        Map<String, String> nullValue = new TreeMap<>();
+        nullValue.put("k", null);
+        assertThatThrownBy(() -> builder.properties(nullValue)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("property 'k' has a null value");
+    }
+
     /** Also for a name of 255 bytes, the longest that common file systems allow. */
     @ParameterizedTest
     @MethodSource("fileNames")
@@ -116,7 +241,7 @@ class PersistenceTest {
     void saveKeepsThePermissionsOfTheFileItReplaces() throws IOException {
         Path file = savedStore();
         HnswVectorStore store = HnswVectorStore.load(file);
-        for (String permissions : List.of("rw-r--r--", "rw-rw----", "r--------")) {
+        for (String permissions : List.of("rw-r--r--", "rw-rw----", "rw-------")) {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
             store.save(file);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo(permissions);
@@ -252,10 +377,10 @@ class PersistenceTest {
     void anotherFormatVersionIsRefused() throws IOException {
         Path file = savedStore();
         byte[] bytes = Files.readAllBytes(file);
-        bytes[11] = 2; // the low byte of the big-endian version after the 8-byte magic
+        bytes[11] = 3; // the low byte of the big-endian version after the 8-byte magic
         Files.write(file, bytes);
         assertThatThrownBy(() -> HnswVectorStore.load(file)).isInstanceOf(StoreException.class)
-                .hasMessageContaining("format version 2").hasMessageContaining("reads format version 1");
+                .hasMessageContaining("format version 3").hasMessageContaining("reads format versions 1 to 2");
     }
 
     @Test
