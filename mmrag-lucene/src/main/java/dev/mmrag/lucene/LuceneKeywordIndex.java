@@ -147,9 +147,11 @@ public final class LuceneKeywordIndex implements KeywordIndex {
     }
 
     /**
-     * Saves the index crash-safely: to a temporary file in the same folder, forced to disk, renamed over
-     * {@code file} atomically, with a checksum that {@link #load} verifies. A crash leaves the old file or the
-     * new one. Writes wait while a save runs. Documents are written in id order, so a loaded index breaks ties
+     * Saves the index crash-safely with mmrag-core's {@code SafeFile} and {@code FramedFile}, the HNSW store's
+     * mechanism: to a temporary file in the same folder, forced to disk, renamed over {@code file} atomically,
+     * with a magic, a format version and a checksum that {@link #load} verifies. A crash leaves the old file or
+     * the new one. A target that is not a regular file (a folder, a device, a symbolic link) is refused with an
+     * {@link InvalidInputException}. Writes wait while a save runs. Documents are written in id order, so a loaded index breaks ties
      * between equal scores by id order.
      *
      * @param file the file to create or replace

@@ -108,6 +108,25 @@ class PersistenceTest {
     }
 
     @Test
+    void aTargetThatIsNotARegularFileIsRefusedAndLeftAlone() throws IOException {
+        Path folderTarget = Files.createDirectory(folder.resolve("a-folder"));
+        Path real = folder.resolve("real.idx");
+        Path link = Files.createSymbolicLink(folder.resolve("link.idx"), real);
+        try (LuceneKeywordIndex index = LuceneKeywordIndex.create()) {
+            index.upsert(documents());
+            index.save(real);
+            long size = Files.size(real);
+            assertThatThrownBy(() -> index.save(folderTarget)).isInstanceOf(dev.mmrag.api.InvalidInputException.class)
+                    .hasMessageContaining(folderTarget.toString());
+            assertThatThrownBy(() -> index.save(link)).isInstanceOf(dev.mmrag.api.InvalidInputException.class)
+                    .hasMessageContaining(link.toString());
+            assertThat(Files.isSymbolicLink(link)).isTrue();
+            assertThat(Files.size(real)).isEqualTo(size);
+        }
+        assertThat(folderContents(folder)).containsExactly("a-folder", "link.idx", "real.idx");
+    }
+
+    @Test
     void everyDamagedByteIsFoundBeforeAnythingIsParsed() throws IOException {
         Path file = folder.resolve("keywords.idx");
         try (LuceneKeywordIndex index = LuceneKeywordIndex.create()) {
@@ -141,7 +160,7 @@ class PersistenceTest {
         }
         Files.writeString(bad, "MMRAGHNS this is some other file, long enough to have a trailer .......");
         assertThatThrownBy(() -> LuceneKeywordIndex.load(bad)).isInstanceOf(StoreException.class)
-                .hasMessageContaining("not a keyword index");
+                .hasMessageContaining("keyword index file");
         assertThatThrownBy(() -> LuceneKeywordIndex.load(folder.resolve("nothing.idx")))
                 .isInstanceOf(StoreException.class).hasMessageContaining("does not exist");
     }
