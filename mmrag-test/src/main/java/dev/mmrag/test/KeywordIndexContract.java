@@ -124,12 +124,22 @@ public abstract class KeywordIndexContract {
         assertThat(index.search(KeywordSearchRequest.of("skirt", 1)).get(0).metadata()).isEqualTo(metadata);
     }
 
+    /**
+     * @return the spellings of the product code {@code sku-0042} that must find it; by default any case and
+     *     separator, or none ({@code sku-0042}, {@code SKU 0042}, {@code sku0042}, {@code SKU-0042},
+     *     {@code Sku_0042}); an index whose analyzer cannot split codes (Elasticsearch without its analysis-common
+     *     module) narrows it and says why
+     */
+    protected List<String> productCodeSpellings() {
+        return List.of("sku-0042", "SKU 0042", "sku0042", "SKU-0042", "Sku_0042");
+    }
+
     @Test
     void aProductCodeIsFoundWhateverItsCaseAndSeparators() {
         KeywordIndex index = index();
         index.upsert(List.of(doc("sku-0042", "sku-0042 red hat"), doc("sku-0043", "sku-0043 red hat"),
                 doc("sku-0420", "sku-0420 blue hat")));
-        for (String spelling : List.of("sku-0042", "SKU 0042", "sku0042", "SKU-0042", "Sku_0042")) {
+        for (String spelling : productCodeSpellings()) {
             assertThat(search(index, spelling, 3)).as("query %s", spelling).first().isEqualTo("sku-0042");
         }
     }
