@@ -83,11 +83,8 @@ final class KeywordSide implements AutoCloseable {
      * @return the keyword side
      */
     static KeywordSide open(CommandLine line, VectorStore store, PrintStream err) {
-        HybridFusion fusion = parseFusion(line.get(FUSION));
+        HybridFusion fusion = checkOptions(line);
         if (line.has(NO_KEYWORDS)) {
-            if (line.get(FUSION) != null) {
-                throw new UsageException("--fusion needs keyword search; it does not go with --no-keywords");
-            }
             return new KeywordSide(null, fusion);
         }
         String file = line.get("index");
@@ -96,6 +93,10 @@ final class KeywordSide implements AutoCloseable {
             if (Files.exists(saved)) {
                 LuceneKeywordIndex index = LuceneKeywordIndex.load(saved);
                 err.println("Loaded the keyword index of " + index.count() + " products from " + saved);
+                if (index.count() != store.count()) {
+                    err.println("warning: the keyword index holds " + index.count() + " products but the index "
+                            + store.count() + "; were they saved together? Rebuild both with the index command");
+                }
                 return new KeywordSide(index, fusion);
             }
             err.println("note: no keyword index next to " + file + " (" + saved + "); building it from the catalogue");
@@ -110,6 +111,25 @@ final class KeywordSide implements AutoCloseable {
         }
         index.upsert(documents).throwIfFailed();
         return new KeywordSide(index, fusion);
+    }
+
+    /**
+     * Checks this class's options before any slow work starts.
+     *
+     * @param line the command line
+     * @return the fusion they name
+     * @throws UsageException when they are malformed or do not go together
+     */
+    static HybridFusion checkOptions(CommandLine line) {
+        HybridFusion fusion = parseFusion(line.get(FUSION));
+        if (line.has(NO_KEYWORDS) && (line.get(FUSION) != null || line.has(TUNE_FUSION))) {
+            throw new UsageException("--fusion and --tune-fusion need keyword search; they do not go with "
+                    + "--no-keywords");
+        }
+        if (line.has(TUNE_FUSION) && line.get(FUSION) != null) {
+            throw new UsageException("--tune-fusion searches the fusion settings; it does not go with --fusion");
+        }
+        return fusion;
     }
 
     /** @return whether keyword search is on */

@@ -149,6 +149,7 @@ public final class StyleFinder {
     private int find(CommandLine line) {
         line.allowOnly(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream",
                 KeywordSide.NO_KEYWORDS, KeywordSide.FUSION));
+        KeywordSide.checkOptions(line);
         String text = line.get("text");
         Path image = line.path("image", null);
         if (text == null && image == null) {
@@ -241,16 +242,13 @@ public final class StyleFinder {
     private int eval(CommandLine line) {
         line.allowOnly(with(COMMON, "queries", "k", "index", KeywordSide.NO_KEYWORDS, KeywordSide.FUSION,
                 KeywordSide.TUNE_FUSION));
+        KeywordSide.checkOptions(line);
         Path file = line.path("queries", Assets.styleQueries().resolve("image-queries.jsonl"));
         List<LabelledQuery> queries = LabelledQuery.load(file);
         int k = line.integer("k", 10, 10);
         try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder);
                 KeywordSide keywords = KeywordSide.open(line, store, err)) {
             if (line.has(KeywordSide.TUNE_FUSION)) {
-                if (!keywords.enabled() || line.get(KeywordSide.FUSION) != null) {
-                    throw new UsageException("--tune-fusion searches the fusion settings; it goes without "
-                            + "--no-keywords and --fusion");
-                }
                 out.println("Tuning fusion on " + file + " against " + store.count() + " products, top " + k + ":");
                 FusionTuning.print(FusionTuning.tune(encoder, store, keywords.index(), KeywordSide.FIELDS, queries, k),
                         out);
