@@ -802,10 +802,18 @@ public final class ElasticsearchVectorStore implements VectorStore {
         return hits;
     }
 
+    /**
+     * @return whether the cluster refused the rrf retriever itself (a licence without it, or a cluster that does
+     *     not know it), as opposed to any other failure, which is reported as it is
+     */
     private static boolean isLicenceProblem(StoreException e) {
-        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return message.contains("license") || message.contains("HTTP 403".toLowerCase(java.util.Locale.ROOT))
-                || message.contains("unknown retriever") || message.contains("rrf");
+        if (!(e.getCause() instanceof ElasticsearchException)) {
+            return false;
+        }
+        ErrorCause error = ((ElasticsearchException) e.getCause()).error();
+        String reason = String.valueOf(error.reason()).toLowerCase(java.util.Locale.ROOT);
+        return reason.contains("license") || reason.contains("unknown retriever")
+                || (reason.contains("rrf") && reason.contains("retriever"));
     }
 
     /**
