@@ -15,12 +15,27 @@ import java.util.Optional;
  * @param topK how many items to retrieve, 1 to {@value SearchRequest#MAX_TOP_K}
  * @param filter only items whose metadata matches, or null
  * @param minScore only items whose similarity is at least this, or null; applied to each modality's search
- *     before fusion
+ *     before fusion (not to keyword search, whose scores are on another scale)
+ * @param hybrid whether a retriever with a {@link KeywordIndex} also searches it with the text and fuses the
+ *     rankings: true, false, or null (the default) for the retriever's default (on for queries with text)
  */
-public record Query(String text, ImageContent image, int topK, Filter filter, Double minScore) {
+public record Query(String text, ImageContent image, int topK, Filter filter, Double minScore, Boolean hybrid) {
 
     /** The default number of items to retrieve. */
     public static final int DEFAULT_TOP_K = 5;
+
+    /**
+     * A query with the retriever's default hybrid setting.
+     *
+     * @param text the text, or null
+     * @param image the image, or null
+     * @param topK how many items
+     * @param filter a filter, or null
+     * @param minScore a minimum similarity, or null
+     */
+    public Query(String text, ImageContent image, int topK, Filter filter, Double minScore) {
+        this(text, image, topK, filter, minScore, null);
+    }
 
     /** Validates the fields. */
     public Query {
@@ -29,6 +44,9 @@ public record Query(String text, ImageContent image, int topK, Filter filter, Do
         }
         if (text != null && text.isBlank()) {
             throw new InvalidInputException("query text must not be blank (got \"" + text + "\"); use null for none");
+        }
+        if (Boolean.TRUE.equals(hybrid) && text == null) {
+            throw new InvalidInputException("a hybrid query needs text to search by keywords; this one has only an image");
         }
         SearchRequest.checkTopK(topK);
         if (minScore != null && !Double.isFinite(minScore)) {
@@ -80,7 +98,15 @@ public record Query(String text, ImageContent image, int topK, Filter filter, Do
      * @return a copy of this query with that topK
      */
     public Query withTopK(int newTopK) {
-        return new Query(text, image, newTopK, filter, minScore);
+        return new Query(text, image, newTopK, filter, minScore, hybrid);
+    }
+
+    /**
+     * @param newHybrid true or false to turn keyword search on or off, null for the retriever's default
+     * @return a copy of this query with that setting
+     */
+    public Query withHybrid(Boolean newHybrid) {
+        return new Query(text, image, topK, filter, minScore, newHybrid);
     }
 
     /** Builds a {@link Query}. Not thread-safe. */
@@ -90,6 +116,7 @@ public record Query(String text, ImageContent image, int topK, Filter filter, Do
         private int topK = DEFAULT_TOP_K;
         private Filter filter;
         private Double minScore;
+        private Boolean hybrid;
 
         private Builder() {
         }
@@ -148,9 +175,19 @@ public record Query(String text, ImageContent image, int topK, Filter filter, Do
             return this;
         }
 
+        /**
+         * @param hybrid true or false to turn keyword search on or off for this query (default null: the
+         *     retriever's default, which is on for queries with text when it has a keyword index)
+         * @return this builder
+         */
+        public Builder hybrid(Boolean hybrid) {
+            this.hybrid = hybrid;
+            return this;
+        }
+
         /** @return the query */
         public Query build() {
-            return new Query(text, image, topK, filter, minScore);
+            return new Query(text, image, topK, filter, minScore, hybrid);
         }
     }
 }

@@ -3,6 +3,9 @@ package dev.mmrag.core;
 import dev.mmrag.api.Content;
 import dev.mmrag.api.Encoder;
 import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.KeywordFields;
+import dev.mmrag.api.KeywordIndex;
+import dev.mmrag.api.KeywordSearchRequest;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
@@ -12,7 +15,9 @@ import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.TextContent;
 import dev.mmrag.api.VectorStore;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The default {@link Retriever}: encodes the query's text and image (in one encoder call), searches the store
@@ -33,8 +38,16 @@ import java.util.List;
  *       below every other; on a tie the earlier candidate wins.</li>
  * </ul>
  *
+ * <p>Hybrid retrieval: with a {@link KeywordIndex} (see {@link Builder#keywordIndex(KeywordIndex, KeywordFields)}),
+ * a query with text that does not turn it off ({@link Query#hybrid()}; default on, see
+ * {@link Builder#hybridByDefault(boolean)}) also searches the keyword index with its text (the query's filter
+ * applies, its minimum score does not: keyword scores are on another scale), each list fetching
+ * {@code topK × candidateMultiplier} items, and the keyword, text-vector and (when there is an image)
+ * image-vector rankings are fused by the configured {@link HybridFusion} (reciprocal rank fusion by default)
+ * instead of {@link Fusion}.
+ *
  * <p>Defaults: {@link Fusion#reciprocalRank()}, candidate multiplier {@value #DEFAULT_CANDIDATE_MULTIPLIER},
- * MMR off.
+ * MMR off, no keyword index; with one, {@link HybridFusion#reciprocalRank()} and hybrid on for text queries.
  *
  * <p>Thread-safety: immutable; safe for concurrent use when the encoder and store are.
  */
@@ -48,8 +61,16 @@ public final class DefaultRetriever implements Retriever {
     private final Fusion fusion;
     private final int candidateMultiplier;
     private final Double mmrLambda;
+    private final KeywordIndex keywordIndex;
+    private final KeywordFields keywordFields;
+    private final HybridFusion hybridFusion;
+    private final boolean hybridByDefault;
 
     private DefaultRetriever(Builder builder) {
+        this.keywordIndex = builder.keywordIndex;
+        this.keywordFields = builder.keywordFields;
+        this.hybridFusion = builder.hybridFusion;
+        this.hybridByDefault = builder.hybridByDefault;
         this.encoder = builder.encoder;
         this.store = builder.store;
         this.fusion = builder.fusion;
@@ -88,6 +109,9 @@ public final class DefaultRetriever implements Retriever {
             parts.add(query.image());
         }
         List<float[]> vectors = encoder.encode(parts);
+        if (usesKeywords(query)) {
+            return hybrid(query, vectors);
+        }
         boolean fused = parts.size() == 2;
         boolean mmr = mmrLambda != null;
         int fetch = fused || mmr ? candidates(query.topK(), candidateMultiplier) : query.topK();
@@ -103,6 +127,47 @@ public final class DefaultRetriever implements Retriever {
         }
         if (mmr) {
             ranked = maximalMarginalRelevance(ranked, query.topK(), mmrLambda);
+        }
+        List<Retrieved> results = new ArrayList<>(Math.min(query.topK(), ranked.size()));
+        for (SearchHit hit : ranked.subList(0, Math.min(query.topK(), ranked.size()))) {
+            results.add(Retrieved.of(hit));
+        }
+        return results;
+    }
+
+    /**
+     * @param query a query
+     * @return whether this retriever answers it with hybrid (keyword and vector) retrieval
+     */
+    public boolean usesKeywords(Query query) {
+        return keywordIndex != null && query.text() != null
+                && (query.hybrid() != null ? query.hybrid() : hybridByDefault);
+    }
+
+    /** Keyword, text-vector and image-vector lists, fused by {@link #hybridFusion}. */
+    private List<Retrieved> hybrid(Query query, List<float[]> vectors) {
+        boolean mmr = mmrLambda != null;
+        int fetch = candidates(query.topK(), candidateMultiplier);
+        Map<HybridFusion.Source, List<SearchHit>> lists = new EnumMap<>(HybridFusion.Source.class);
+        lists.put(HybridFusion.Source.KEYWORD, keywordIndex.search(new KeywordSearchRequest(query.text(), fetch,
+                query.filter(), keywordFields.boosts())));
+        lists.put(HybridFusion.Source.TEXT, search(vectors.get(0), fetch, query, mmr));
+        if (vectors.size() == 2) {
+            lists.put(HybridFusion.Source.IMAGE, search(vectors.get(1), fetch, query, mmr));
+        }
+        List<SearchHit> ranked = hybridFusion.fuse(lists);
+        if (mmr) {
+            List<SearchHit> withVectors = new ArrayList<>(ranked.size());
+            for (SearchHit hit : ranked) {
+                // A keyword-only hit has no vector: read it from the store (an item the store lacks is dropped).
+                if (hit.vector() != null) {
+                    withVectors.add(hit);
+                } else {
+                    store.get(hit.id()).ifPresent(record ->
+                            withVectors.add(new SearchHit(hit.id(), hit.score(), hit.metadata(), record.vector())));
+                }
+            }
+            ranked = maximalMarginalRelevance(withVectors, query.topK(), mmrLambda);
         }
         List<Retrieved> results = new ArrayList<>(Math.min(query.topK(), ranked.size()));
         for (SearchHit hit : ranked.subList(0, Math.min(query.topK(), ranked.size()))) {
@@ -171,7 +236,9 @@ public final class DefaultRetriever implements Retriever {
     @Override
     public String toString() {
         return "DefaultRetriever[" + fusion + ", candidateMultiplier=" + candidateMultiplier
-                + (mmrLambda == null ? "" : ", mmrLambda=" + mmrLambda) + "]";
+                + (mmrLambda == null ? "" : ", mmrLambda=" + mmrLambda)
+                + (keywordIndex == null ? "" : ", keywords=" + keywordFields.boosts() + ", " + hybridFusion
+                        + ", hybridByDefault=" + hybridByDefault) + "]";
     }
 
     /** Builds a {@link DefaultRetriever}. Not thread-safe. */
@@ -181,6 +248,10 @@ public final class DefaultRetriever implements Retriever {
         private Fusion fusion = Fusion.reciprocalRank();
         private int candidateMultiplier = DEFAULT_CANDIDATE_MULTIPLIER;
         private Double mmrLambda;
+        private KeywordIndex keywordIndex;
+        private KeywordFields keywordFields = KeywordFields.defaults();
+        private HybridFusion hybridFusion = HybridFusion.reciprocalRank();
+        private boolean hybridByDefault = true;
 
         private Builder(Encoder encoder, VectorStore store) {
             if (encoder == null || store == null) {
@@ -231,6 +302,45 @@ public final class DefaultRetriever implements Retriever {
                 throw new InvalidInputException("MMR lambda is " + lambda + "; expected 0 to 1");
             }
             this.mmrLambda = lambda;
+            return this;
+        }
+
+        /**
+         * Adds a keyword index for hybrid retrieval (default: none).
+         *
+         * @param index the keyword index holding the same items as the store, or null for none
+         * @param fields the fields to search with their boosts (the ones the items were indexed with)
+         * @return this builder
+         */
+        public Builder keywordIndex(KeywordIndex index, KeywordFields fields) {
+            if (index != null && fields == null) {
+                throw new InvalidInputException("a keyword index needs the keyword fields to search");
+            }
+            this.keywordIndex = index;
+            this.keywordFields = fields == null ? KeywordFields.defaults() : fields;
+            return this;
+        }
+
+        /**
+         * @param fusion how keyword and vector rankings combine in hybrid retrieval (default
+         *     {@link HybridFusion#reciprocalRank()})
+         * @return this builder
+         */
+        public Builder hybridFusion(HybridFusion fusion) {
+            if (fusion == null) {
+                throw new InvalidInputException("hybrid fusion must not be null");
+            }
+            this.hybridFusion = fusion;
+            return this;
+        }
+
+        /**
+         * @param on whether a query with text that leaves {@link Query#hybrid()} unset uses the keyword index
+         *     (default true)
+         * @return this builder
+         */
+        public Builder hybridByDefault(boolean on) {
+            this.hybridByDefault = on;
             return this;
         }
 

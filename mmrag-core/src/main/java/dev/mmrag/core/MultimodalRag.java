@@ -12,6 +12,9 @@ import dev.mmrag.api.IndexingListener;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Item;
 import dev.mmrag.api.ItemFailure;
+import dev.mmrag.api.KeywordDocument;
+import dev.mmrag.api.KeywordFields;
+import dev.mmrag.api.KeywordIndex;
 import dev.mmrag.api.MmragException;
 import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Query;
@@ -25,10 +28,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -51,8 +56,15 @@ import java.util.function.Consumer;
  * reported in the {@link IndexReport} and to the {@link IndexingListener}, and the run goes on; encoder
  * warnings are reported only for items whose encoding succeeded.
  *
- * <p>Defaults: {@link DefaultRetriever} over the encoder and store, {@link DefaultAugmenter},
- * {@link TemplateGenerator}. The pipeline does not own the encoder or store: closing them is the caller's job.
+ * <p>Hybrid retrieval: with a {@link KeywordIndex} ({@link Builder#keywordIndex(KeywordIndex)}), indexing
+ * also writes each item's {@link KeywordFields#document keyword document} (default fields
+ * {@link KeywordFields#defaults()}) after its vector is stored, and an item the keyword index refuses is deleted
+ * from the store again and reported, so both sides always hold the same items; {@link #delete} deletes from both.
+ * The default retriever then fuses keyword and vector rankings for queries with text
+ * ({@link DefaultRetriever}, {@link HybridFusion}).
+ *
+ * <p>Defaults: {@link DefaultRetriever} over the encoder and store (and the keyword index, if any),
+ * {@link DefaultAugmenter}, {@link TemplateGenerator}. The pipeline does not own the encoder or store: closing them is the caller's job.
  *
  * <p>Thread-safety: immutable; safe for concurrent use when its parts are (all of mmrag's are).
  */
@@ -67,11 +79,18 @@ public final class MultimodalRag {
     private final Augmenter augmenter;
     private final Generator generator;
     private final int batchSize;
+    private final KeywordIndex keywordIndex;
+    private final KeywordFields keywordFields;
 
     private MultimodalRag(Builder builder) {
         this.encoder = builder.encoder;
         this.store = builder.store;
-        this.retriever = builder.retriever != null ? builder.retriever : DefaultRetriever.of(encoder, store);
+        this.keywordIndex = builder.keywordIndex;
+        this.keywordFields = builder.keywordFields;
+        this.retriever = builder.retriever != null ? builder.retriever : builder.keywordIndex == null
+                ? DefaultRetriever.of(encoder, store)
+                : DefaultRetriever.builder(encoder, store).keywordIndex(keywordIndex, keywordFields)
+                        .hybridFusion(builder.hybridFusion).build();
         this.augmenter = builder.augmenter != null ? builder.augmenter : DefaultAugmenter.create();
         this.generator = builder.generator != null ? builder.generator : TemplateGenerator.create();
         this.batchSize = builder.batchSize;
@@ -181,7 +200,61 @@ public final class MultimodalRag {
             int position = positions.get(failure.index());
             failures.add(new ItemFailure(failure.id(), position, failure.message(), failure.cause()));
         }
-        return result.succeeded();
+        return result.succeeded() - indexKeywords(valid, records, positions, result, failures);
+    }
+
+    /**
+     * Writes the keyword documents of the records the store took; an item the keyword index refuses is deleted
+     * from the store again and reported. Returns how many items were so removed.
+     */
+    private int indexKeywords(Map<Integer, Item> items, List<VectorRecord> records, List<Integer> positions,
+            BatchResult stored, List<ItemFailure> failures) {
+        if (keywordIndex == null) {
+            return 0;
+        }
+        Set<Integer> refused = new HashSet<>();
+        for (ItemFailure failure : stored.failures()) {
+            refused.add(failure.index());
+        }
+        List<KeywordDocument> documents = new ArrayList<>();
+        List<Integer> documentPositions = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (!refused.contains(i)) {
+                Item item = items.get(positions.get(i));
+                try {
+                    documents.add(keywordFields.document(item, records.get(i).metadata()));
+                    documentPositions.add(positions.get(i));
+                } catch (InvalidInputException e) {
+                    removeFromStore(item.id(), positions.get(i), e, failures);
+                }
+            }
+        }
+        int removed = records.size() - refused.size() - documents.size();
+        if (documents.isEmpty()) {
+            return removed;
+        }
+        try {
+            BatchResult result = keywordIndex.upsert(documents);
+            for (ItemFailure failure : result.failures()) {
+                int position = documentPositions.get(failure.index());
+                removeFromStore(failure.id(), position, failure.cause() != null ? failure.cause()
+                        : new StoreException(failure.message()), failures);
+                removed++;
+            }
+        } catch (MmragException e) {
+            for (int i = 0; i < documents.size(); i++) {
+                removeFromStore(documents.get(i).id(), documentPositions.get(i), e, failures);
+            }
+            removed += documents.size();
+        }
+        return removed;
+    }
+
+    private void removeFromStore(String id, int position, Throwable cause, List<ItemFailure> failures) {
+        store.delete(List.of(id));
+        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        failures.add(new ItemFailure(id, position, "the keyword index refused item '" + id + "' (" + reason
+                + "), so it was taken out of the vector store too", cause));
     }
 
     /**
@@ -287,13 +360,22 @@ public final class MultimodalRag {
     }
 
     /**
-     * Deletes items by id; unknown ids are ignored.
+     * Deletes items by id from the store and, when there is one, the keyword index; unknown ids are ignored.
      *
      * @param ids the ids
-     * @return how many were deleted
+     * @return how many were deleted from the store
      */
     public int delete(Collection<String> ids) {
-        return store.delete(ids);
+        int deleted = store.delete(ids);
+        if (keywordIndex != null) {
+            keywordIndex.delete(ids);
+        }
+        return deleted;
+    }
+
+    /** @return the keyword index, if one is configured */
+    public Optional<KeywordIndex> keywordIndex() {
+        return Optional.ofNullable(keywordIndex);
     }
 
     /**
@@ -384,8 +466,49 @@ public final class MultimodalRag {
         private Augmenter augmenter;
         private Generator generator;
         private int batchSize = DEFAULT_BATCH_SIZE;
+        private KeywordIndex keywordIndex;
+        private KeywordFields keywordFields = KeywordFields.defaults();
+        private HybridFusion hybridFusion = HybridFusion.reciprocalRank();
 
         private Builder() {
+        }
+
+        /**
+         * Turns on hybrid retrieval: items are indexed into this keyword index too, and the default retriever
+         * fuses its ranking with the vector rankings for queries with text.
+         *
+         * @param keywordIndex the keyword index (default: none); the pipeline does not own it
+         * @return this builder
+         */
+        public Builder keywordIndex(KeywordIndex keywordIndex) {
+            this.keywordIndex = keywordIndex;
+            return this;
+        }
+
+        /**
+         * @param keywordFields which parts of an item the keyword index holds and their boosts (default
+         *     {@link KeywordFields#defaults()}: the item's texts and id)
+         * @return this builder
+         */
+        public Builder keywordFields(KeywordFields keywordFields) {
+            if (keywordFields == null) {
+                throw new InvalidInputException("keyword fields must not be null");
+            }
+            this.keywordFields = keywordFields;
+            return this;
+        }
+
+        /**
+         * @param hybridFusion how the default retriever fuses keyword and vector rankings (default
+         *     {@link HybridFusion#reciprocalRank()}); ignored when a retriever is given
+         * @return this builder
+         */
+        public Builder hybridFusion(HybridFusion hybridFusion) {
+            if (hybridFusion == null) {
+                throw new InvalidInputException("hybrid fusion must not be null");
+            }
+            this.hybridFusion = hybridFusion;
+            return this;
         }
 
         /**

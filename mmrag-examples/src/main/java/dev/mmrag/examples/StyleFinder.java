@@ -1,6 +1,7 @@
 package dev.mmrag.examples;
 
 import dev.mmrag.api.Answer;
+import dev.mmrag.api.Encoder;
 import dev.mmrag.api.Generator;
 import dev.mmrag.api.ImageContent;
 import dev.mmrag.api.IndexingListener;
@@ -49,9 +50,10 @@ public final class StyleFinder {
             "Usage:",
             "  style-finder find  (--image PATH | --text TEXT | both) [--k 5] [--index FILE] [common options]",
             "                     [--llm none|openai|ollama|anthropic|gemini] [--llm-model NAME] [--base-url URL]",
-            "                     [--stream]",
+            "                     [--stream] [--no-keywords] [--fusion SPEC]",
             "  style-finder index --out FILE [common options]",
             "  style-finder eval  [--queries FILE.jsonl] [--k 10] [--index FILE] [common options]",
+            "                     [--no-keywords] [--fusion SPEC] [--tune-fusion]",
             ServeCommand.USAGE_LINE,
             "  style-finder adapt [--pairs FILE.jsonl]... [--self-supervised] --out adapter.bin (adapt --help)",
             "  style-finder --help",
@@ -62,7 +64,15 @@ public final class StyleFinder {
             "  index   Index the catalogue and save the index to --out FILE, so that find/eval --index start at once.",
             "  eval    Run labelled queries (JSON Lines: 'image' path relative to the file and/or 'text', with",
             "          'expected' id or 'relevant' ids) and print recall@1, recall@5, recall@10, MRR and queries/s.",
-            "          Default: the bundled image queries.",
+            "          Default: the bundled image queries. With keyword search on it prints vector-only figures too.",
+            "",
+            "Hybrid retrieval (find, eval): text is also searched in a keyword index (BM25) of each product's",
+            "name, brand, type, colour, pattern, description and id, and the rankings are fused, so brands and",
+            "product codes (\"SKU 0042\") are found. It is saved next to an --index FILE as FILE.keywords.",
+            "  --no-keywords    vector search only",
+            "  --fusion SPEC    rrf:k=K,keyword=W,text=W,image=W or weighted:keyword=W,text=W,image=W",
+            "                   (default " + KeywordSide.spec(KeywordSide.DEFAULT_FUSION) + ")",
+            "  --tune-fusion    (eval) try a grid of fusion settings on the queries and print the best",
             ServeCommand.HELP,
             "  adapt   Train a contrastive adapter for the model on labelled queries and/or the catalogue alone.",
             "",
@@ -82,9 +92,11 @@ public final class StyleFinder {
             "  offline answer is printed instead and marked as a fallback.",
             "");
 
-    private static final Set<String> OPTIONS = with(Set.of("image", "text", "k", "catalog", "model", "index", "out",
-            "queries", "llm", "llm-model", "base-url", AdapterOption.NAME), ServeCommand.OPTIONS.toArray(new String[0]));
-    private static final Set<String> SWITCHES = Set.of("help", "stream", "quantized");
+    private static final Set<String> OPTIONS = with(with(with(Set.of(), "image", "text", "k", "catalog", "model",
+            "index", "out", "queries", "llm", "llm-model", "base-url", AdapterOption.NAME),
+            KeywordSide.OPTIONS.toArray(new String[0])), ServeCommand.OPTIONS.toArray(new String[0]));
+    private static final Set<String> SWITCHES = with(Set.of("help", "stream", "quantized"),
+            KeywordSide.SWITCHES.toArray(new String[0]));
     private static final Set<String> COMMON = Set.of("catalog", "model", "quantized", AdapterOption.NAME);
 
     private final PrintStream out;
@@ -151,7 +163,9 @@ public final class StyleFinder {
     }
 
     private int find(CommandLine line) {
-        line.allowOnly(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream"));
+        line.allowOnly(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream",
+                KeywordSide.NO_KEYWORDS, KeywordSide.FUSION));
+        KeywordSide.checkOptions(line);
         String text = line.get("text");
         Path image = line.path("image", null);
         if (text == null && image == null) {
@@ -166,8 +180,9 @@ public final class StyleFinder {
             if (image != null) {
                 encoder.encode(ImageContent.of(image)); // an unreadable photo fails now, before the catalogue is indexed
             }
-            try (HnswVectorStore store = openIndex(line, encoder)) {
-                MultimodalRag rag = MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store)
+            try (HnswVectorStore store = openIndex(line, encoder);
+                    KeywordSide keywords = KeywordSide.open(line, store, err)) {
+                MultimodalRag rag = keywords.configure(MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store))
                         .generator(generator).build();
                 printAnswer(rag, query.build(), line.has("stream"));
                 return 0;
@@ -206,15 +221,20 @@ public final class StyleFinder {
     }
 
     private int index(CommandLine line) {
-        line.allowOnly(with(COMMON, "out"));
+        line.allowOnly(with(COMMON, "out", KeywordSide.NO_KEYWORDS));
         String out = line.get("out");
         if (out == null) {
             throw new UsageException("index needs --out FILE");
         }
         Path target = checkedSaveTarget(out);
-        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = buildIndex(line, encoder)) {
+        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = buildIndex(line, encoder);
+                KeywordSide keywords = KeywordSide.open(line, store, err)) {
             store.save(target);
             this.out.println("Saved the index of " + store.count() + " products to " + out);
+            Path saved = keywords.saveNextTo(Path.of(out));
+            if (saved != null) {
+                this.out.println("Saved the keyword index to " + saved);
+            }
             return 0;
         }
     }
@@ -236,12 +256,30 @@ public final class StyleFinder {
     }
 
     private int eval(CommandLine line) {
-        line.allowOnly(with(COMMON, "queries", "k", "index"));
+        line.allowOnly(with(COMMON, "queries", "k", "index", KeywordSide.NO_KEYWORDS, KeywordSide.FUSION,
+                KeywordSide.TUNE_FUSION));
+        KeywordSide.checkOptions(line);
         Path file = line.path("queries", Assets.styleQueries().resolve("image-queries.jsonl"));
         List<LabelledQuery> queries = LabelledQuery.load(file);
         int k = line.integer("k", 10, 10);
-        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder)) {
-            MultimodalRag rag = MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store).build();
+        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder);
+                KeywordSide keywords = KeywordSide.open(line, store, err)) {
+            Encoder queryEncoder = AdapterOption.of(line).wrap(encoder);
+            if (line.has(KeywordSide.TUNE_FUSION)) {
+                out.println("Tuning fusion on " + file + " against " + store.count() + " products, top " + k + ":");
+                FusionTuning.print(FusionTuning.tune(queryEncoder, store, keywords.index(), KeywordSide.FIELDS, queries, k),
+                        out);
+                return 0;
+            }
+            MultimodalRag rag = keywords.configure(MultimodalRag.builder().encoder(queryEncoder).store(store)).build();
+            if (keywords.enabled()) {
+                Evaluation vectorOnly = Evaluation.run(MultimodalRag.builder().encoder(queryEncoder).store(store).build(),
+                        queries, k);
+                out.println("Vector search only (--no-keywords), top " + k + ":");
+                out.println(vectorOnly);
+                out.println(vectorOnly.resultLine().replaceFirst("^RESULT ", "RESULT mode=vector-only "));
+                out.println("Hybrid (" + KeywordSide.spec(keywords.fusion()) + "):");
+            }
             Evaluation evaluation = Evaluation.run(rag, queries, k);
             out.println("Evaluated " + file + " against " + store.count() + " products, top " + k + ":");
             out.println(evaluation);
@@ -347,7 +385,7 @@ public final class StyleFinder {
         return builder.build();
     }
 
-    private static Set<String> with(Set<String> base, String... more) {
+    static Set<String> with(Set<String> base, String... more) {
         java.util.Set<String> all = new java.util.HashSet<>(base);
         all.addAll(List.of(more));
         return all;

@@ -29,7 +29,9 @@ import java.util.Map;
  *   "mb": {...},                                           boolean values (boolean)
  *   "ml": {"size~eu": [42]},                               integral values (long), for exact equality
  *   "md": {...},                                           floating-point values (double), for exact equality
- *   "mn": {"size~eu": [42.0]}                              every number as a double, for ranges and equality by value
+ *   "mn": {"size~eu": [42.0]},                             every number as a double, for ranges and equality by value
+ *   "mt": {"name": "Red Hat", "brand": "Meadowlark"}       keyword fields (text, mmrag_text analyzer), written by
+ *                                                          the store's keywordIndex() after the vector
  * }
  * </pre>
  *
@@ -51,6 +53,8 @@ final class Documents {
     static final String LONGS = "ml";
     static final String DOUBLES = "md";
     static final String NUMBERS = "mn";
+    /** The object holding an item's keyword fields ({@code mt.name}, ...), analysed as text. */
+    static final String TEXT = "mt";
 
     /** The longest string Elasticsearch indexes as a keyword: Lucene's term limit of 32766 bytes, 4 per char. */
     static final int MAX_INDEXED_STRING = 8191;

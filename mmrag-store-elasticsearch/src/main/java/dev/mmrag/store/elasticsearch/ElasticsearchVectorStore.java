@@ -7,6 +7,7 @@ import co.elastic.clients.elasticsearch._types.ErrorResponse;
 import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch._types.query_dsl.TextQueryType;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.GetRequest;
 import co.elastic.clients.elasticsearch.core.GetResponse;
@@ -25,6 +26,9 @@ import dev.mmrag.api.Filter;
 import dev.mmrag.api.Ids;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.ItemFailure;
+import dev.mmrag.api.KeywordDocument;
+import dev.mmrag.api.KeywordIndex;
+import dev.mmrag.api.KeywordSearchRequest;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.SearchHit;
 import dev.mmrag.api.SearchRequest;
@@ -33,11 +37,14 @@ import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
 import dev.mmrag.api.Vectors;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +112,13 @@ import org.elasticsearch.client.ResponseException;
  * {@code org.apache.http.headers} and {@code org.apache.http.wire} at DEBUG, prints request headers, credentials
  * included: leave it off outside debugging.)
  *
+ * <p><b>Keyword search</b> (hybrid retrieval): {@link #keywordIndex()} is a {@link KeywordIndex} on the same index,
+ * whose keyword fields are written into the item's document (one document holds vector, metadata and text) and
+ * searched with a {@code multi_match} query of type {@code most_fields} (BM25, per-field boosts, the store's filters).
+ * {@link #hybridSearch} answers a keyword and a vector search fused by reciprocal rank fusion: in one request with
+ * Elasticsearch's {@code rrf} retriever when the cluster's licence includes it, otherwise as two searches fused in
+ * Java with the same formula; {@link #hybridMode()} detects and says which.
+ *
  * <p>Thread-safety: safe for concurrent use; it holds one pooled HTTP client, released by {@link #close()}.
  */
 public final class ElasticsearchVectorStore implements VectorStore {
@@ -144,8 +158,16 @@ public final class ElasticsearchVectorStore implements VectorStore {
     private final int readRetries;
     /** Metadata keys known to be in the mapping; grows with writes and mapping reads, never shrinks. */
     private final Set<String> knownKeys = ConcurrentHashMap.newKeySet();
+    /** Keyword field names known to be in the mapping; grows with writes and mapping reads. */
+    private final Set<String> knownTextFields = ConcurrentHashMap.newKeySet();
+    private final int hybridRankConstant;
+    /** Null until the first hybrid search detects it. */
+    private volatile HybridMode hybridMode;
+    private final KeywordIndex keywordIndex = new ElasticsearchKeywordIndex(this);
+    private static final System.Logger LOG = System.getLogger(ElasticsearchVectorStore.class.getName());
 
     private ElasticsearchVectorStore(Builder builder, List<HttpHost> hosts) {
+        this.hybridRankConstant = builder.hybridRankConstant;
         this.index = builder.index;
         this.hostsText = hosts.stream().map(HttpHost::toURI).collect(Collectors.joining(", ", "[", "]"));
         this.dimension = builder.dimension;
@@ -189,11 +211,19 @@ public final class ElasticsearchVectorStore implements VectorStore {
         TypeMapping mapping = mappingIfExists();
         if (mapping == null) {
             try {
-                client.indices().create(c -> c.index(index)
-                        .settings(s -> s.numberOfShards(Integer.toString(builder.shards))
-                                .numberOfReplicas(Integer.toString(builder.replicas)))
-                        .mappings(IndexMapping.of(dimension, metric, builder.indexType, builder.m,
-                                builder.efConstruction)));
+                try {
+                    createIndex(builder, true);
+                } catch (ElasticsearchException e) {
+                    if (!IndexMapping.isMissingAnalysisModule(e.error().type(), e.error().reason())) {
+                        throw e;
+                    }
+                    // A cluster without the analysis-common module (such as Elasticsearch's integration-test
+                    // distribution) cannot build the product-code analyzer: keyword fields use "standard".
+                    LOG.log(System.Logger.Level.WARNING, "Elasticsearch index ''{0}'': the cluster lacks the "
+                            + "analysis-common module ({1}); keyword fields use the standard analyzer, which does "
+                            + "not split product codes such as sku0042", index, e.error().reason());
+                    createIndex(builder, false);
+                }
             } catch (ElasticsearchException e) {
                 // Another client may have created it at the same time; then it is checked like any existing index.
                 if (!"resource_already_exists_exception".equals(e.error().type())) {
@@ -206,7 +236,26 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
         IndexMapping.checkCompatible(index, mapping, dimension, metric);
         knownKeys.addAll(IndexMapping.metadataKeys(mapping));
+        knownTextFields.addAll(IndexMapping.textFields(mapping));
         return mapping;
+    }
+
+    private void createIndex(Builder builder, boolean productCodeAnalyzer) throws IOException {
+        client.indices().create(c -> c.index(index)
+                .settings(s -> (productCodeAnalyzer ? s.withJson(new StringReader(IndexMapping.ANALYSIS_SETTINGS)) : s)
+                        .numberOfShards(Integer.toString(builder.shards))
+                        .numberOfReplicas(Integer.toString(builder.replicas)))
+                .mappings(IndexMapping.of(dimension, metric, builder.indexType, builder.m, builder.efConstruction,
+                        productCodeAnalyzer ? IndexMapping.TEXT_ANALYZER : IndexMapping.FALLBACK_TEXT_ANALYZER)));
+    }
+
+    /**
+     * @return the analyzer of this index's keyword fields: {@code mmrag_text} (the product-code analyzer),
+     *     {@code standard} (on a cluster without the analysis-common module, which does not split {@code sku0042}),
+     *     or null for an index made before keyword search, which cannot hold keyword fields
+     */
+    public String keywordAnalyzer() {
+        return IndexMapping.textAnalyzer(mapping());
     }
 
     private TypeMapping mapping() {
@@ -482,6 +531,317 @@ public final class ElasticsearchVectorStore implements VectorStore {
         }
     }
 
+    // ---------------------------------------------------------------- keyword search and hybrid search
+
+    /**
+     * The keyword side of this store, for {@code MultimodalRag.builder().keywordIndex(...)}: keyword fields live in
+     * the items' documents, so an item must be written to the store (its vector) before its keyword document, and
+     * writing the vector again (a vector upsert replaces the whole document) clears its keyword fields until they
+     * are written again, which {@code MultimodalRag} does. Its {@code upsert} replaces an item's keyword fields (a
+     * field the new document lacks is cleared) and reports a document whose item is not in the store; its
+     * {@code delete} clears the keyword fields and keeps the item; its {@code count} counts items with keyword
+     * fields; its {@code close} does nothing (the store owns the connection). Indexes created before keyword search
+     * existed lack the keyword mapping and analyzer: writing keyword documents to them fails with a message saying so.
+     *
+     * @return the keyword index on this store's index
+     */
+    public KeywordIndex keywordIndex() {
+        return keywordIndex;
+    }
+
+    BatchResult upsertKeywords(List<KeywordDocument> documents) {
+        if (documents == null) {
+            throw new InvalidInputException("documents must not be null");
+        }
+        List<ItemFailure> failures = new ArrayList<>();
+        Map<String, Integer> last = new LinkedHashMap<>();
+        for (int i = 0; i < documents.size(); i++) {
+            if (documents.get(i) == null) {
+                failures.add(new ItemFailure(null, i, "document at index " + i + " is null", null));
+            } else {
+                last.remove(documents.get(i).id());
+                last.put(documents.get(i).id(), i);
+            }
+        }
+        List<Integer> valid = new ArrayList<>(last.values());
+        boolean severalRequests = valid.size() > bulkBatchSize;
+        Refresh refresh = severalRequests ? Refresh.False : refreshPolicy.refresh();
+        boolean requestFailed = false;
+        for (int start = 0; start < valid.size(); start += bulkBatchSize) {
+            List<Integer> batch = valid.subList(start, Math.min(valid.size(), start + bulkBatchSize));
+            requestFailed |= !writeKeywordBatch(documents, batch, refresh, failures);
+        }
+        if (severalRequests) {
+            refreshAfterSeveralRequests(requestFailed);
+        }
+        failures.sort(Comparator.comparingInt(ItemFailure::index));
+        return new BatchResult(documents.size(), failures);
+    }
+
+    private boolean writeKeywordBatch(List<KeywordDocument> documents, List<Integer> batch, Refresh refresh,
+            List<ItemFailure> failures) {
+        List<BulkOperation> operations = new ArrayList<>(batch.size());
+        for (int i : batch) {
+            KeywordDocument document = documents.get(i);
+            Set<String> fields = new LinkedHashSet<>(knownTextFields);
+            fields.addAll(document.fields().keySet());
+            Map<String, String> text = new LinkedHashMap<>();
+            for (String field : fields) {
+                text.put(Documents.fieldName(field), document.fields().get(field)); // null clears an old field
+            }
+            co.elastic.clients.json.JsonpSerializable partial = (generator, mapper) -> {
+                generator.writeStartObject();
+                generator.writeKey(Documents.TEXT);
+                generator.writeStartObject();
+                text.forEach((name, value) -> {
+                    if (value == null) {
+                        generator.writeNull(name);
+                    } else {
+                        generator.write(name, value);
+                    }
+                });
+                generator.writeEnd();
+                generator.writeEnd();
+            };
+            operations.add(BulkOperation.of(o -> o.update(u -> u.id(document.id())
+                    .action(a -> a.doc(partial).docAsUpsert(false)))));
+        }
+        BulkResponse response;
+        try {
+            response = client.bulk(b -> b.index(index).refresh(refresh).operations(operations));
+        } catch (IOException | ElasticsearchException e) {
+            StoreException cause = failure("write the keyword fields of " + batch.size() + " items", e);
+            for (int i : batch) {
+                failures.add(ItemFailure.of(documents.get(i).id(), i, cause));
+            }
+            return false;
+        }
+        List<BulkResponseItem> items = response.items();
+        for (int j = 0; j < items.size(); j++) {
+            int i = batch.get(j);
+            KeywordDocument document = documents.get(i);
+            ErrorCause error = items.get(j).error();
+            if (error == null) {
+                knownTextFields.addAll(document.fields().keySet());
+            } else if ("document_missing_exception".equals(error.type())) {
+                failures.add(ItemFailure.of(document.id(), i, new InvalidInputException("item '" + document.id()
+                        + "' is not in Elasticsearch index '" + index + "'; write its vector first (keyword fields"
+                        + " live in the item's document)")));
+            } else if ("strict_dynamic_mapping_exception".equals(error.type())) {
+                failures.add(ItemFailure.of(document.id(), i, new StoreException("Elasticsearch index '" + index
+                        + "' was created without keyword fields (before keyword search existed); create a new index"
+                        + " to use keyword search: " + error.reason())));
+            } else {
+                failures.add(ItemFailure.of(document.id(), i, rejected(document.id(), error)));
+            }
+        }
+        return true;
+    }
+
+    int deleteKeywords(Collection<String> ids) {
+        if (ids == null) {
+            throw new InvalidInputException("ids must not be null");
+        }
+        ids.forEach(Ids::check);
+        List<String> candidates = List.copyOf(new LinkedHashSet<>(ids));
+        int cleared = 0;
+        for (int start = 0; start < candidates.size(); start += bulkBatchSize) {
+            List<String> batch = candidates.subList(start, Math.min(candidates.size(), start + bulkBatchSize));
+            co.elastic.clients.json.JsonpSerializable clear = (generator, mapper) -> {
+                generator.writeStartObject();
+                generator.writeNull(Documents.TEXT);
+                generator.writeEnd();
+            };
+            List<BulkOperation> operations = batch.stream().map(id -> BulkOperation.of(o -> o.update(u -> u.id(id)
+                    .action(a -> a.doc(clear).docAsUpsert(false))))).collect(Collectors.toList());
+            BulkResponse response = call("clear the keyword fields of " + batch.size() + " items",
+                    () -> client.bulk(b -> b.index(index).refresh(refreshPolicy.refresh()).operations(operations)));
+            for (BulkResponseItem item : response.items()) {
+                if (item.error() == null) {
+                    cleared += "updated".equals(item.result()) ? 1 : 0;
+                } else if (!"document_missing_exception".equals(item.error().type())) {
+                    throw new StoreException("Elasticsearch index '" + index + "' at " + hostsText
+                            + " failed to clear the keyword fields of '" + item.id() + "': " + item.error().type()
+                            + ": " + item.error().reason());
+                }
+            }
+        }
+        return cleared;
+    }
+
+    long countKeywords() {
+        return read("count the items with keyword fields", () -> client.count(c -> c.index(index)
+                .query(q -> q.exists(e -> e.field(Documents.TEXT + ".*"))))).count();
+    }
+
+    /** The multi_match query of a keyword request, or null when no field can be searched. */
+    private Query keywordQuery(KeywordSearchRequest request) {
+        List<String> fields = new ArrayList<>();
+        if (request.fieldBoosts().isEmpty()) {
+            fields.add(Documents.TEXT + ".*");
+        } else {
+            request.fieldBoosts().forEach((field, boost) -> fields.add(Documents.TEXT + "." + Documents.fieldName(field)
+                    + (boost == 1.0 ? "" : "^" + (float) (double) boost)));
+        }
+        return Query.of(q -> q.multiMatch(m -> m.query(request.text()).fields(fields).type(TextQueryType.MostFields)
+                .lenient(true)));
+    }
+
+    List<SearchHit> searchKeywords(KeywordSearchRequest request) {
+        if (request == null) {
+            throw new InvalidInputException("keyword search request must not be null");
+        }
+        Query filterQuery = null;
+        if (request.filter() != null) {
+            requireKnownKeys(request.filter());
+            filterQuery = FilterTranslator.translate(request.filter());
+        }
+        Query text = keywordQuery(request);
+        Query filter = filterQuery;
+        Query query = filter == null ? text : Query.of(q -> q.bool(b -> b.must(text).filter(filter)));
+        co.elastic.clients.elasticsearch.core.SearchRequest search = co.elastic.clients.elasticsearch.core
+                .SearchRequest.of(s -> s.index(index).query(query).size(request.topK())
+                        .source(src -> src.filter(f -> f.includes(METADATA_ONLY)))
+                        .trackTotalHits(t -> t.enabled(false))
+                        .allowPartialSearchResults(false));
+        SearchResponse<Map<String, Object>> response = read("search keywords",
+                () -> transport.performRequest(search, SEARCH, client._transportOptions()));
+        List<SearchHit> hits = new ArrayList<>(response.hits().hits().size());
+        for (Hit<Map<String, Object>> hit : response.hits().hits()) {
+            Double score = hit.score();
+            hits.add(SearchHit.of(hit.id(), score == null ? 0 : score, Documents.metadataOf(hit.id(), hit.source())));
+        }
+        return hits;
+    }
+
+    /**
+     * A keyword search and a vector search fused by reciprocal rank fusion, {@code score = sum of 1 / (k + rank)}
+     * with the rank constant {@code k} of {@link Builder#hybridRankConstant(int)}, over the top
+     * {@code max(vector topK, keyword topK)} of each list. With {@link HybridMode#NATIVE_RRF} it is one request (the
+     * {@code rrf} retriever); with {@link HybridMode#JAVA_FUSION} it is {@link #search} and the keyword search, fused
+     * here. The vector request's filter applies to both; its minimum score and vector flag are not used.
+     *
+     * @param vector the vector search (its topK is the number of fused hits returned)
+     * @param keywords the keyword search (its filter is replaced by the vector request's)
+     * @return at most {@code vector.topK()} hits, best first, with their fused scores
+     */
+    public List<SearchHit> hybridSearch(SearchRequest vector, KeywordSearchRequest keywords) {
+        if (vector == null || keywords == null) {
+            throw new InvalidInputException("a hybrid search needs a vector request and a keyword request");
+        }
+        Vectors.check("query vector", vector.vector(), dimension, metric);
+        int window = Math.max(vector.topK(), keywords.topK());
+        KeywordSearchRequest keywordRequest = new KeywordSearchRequest(keywords.text(), window, vector.filter(),
+                keywords.fieldBoosts());
+        if (hybridMode() == HybridMode.NATIVE_RRF) {
+            try {
+                return nativeHybrid(vector, keywordRequest, window);
+            } catch (StoreException e) {
+                if (!isLicenceProblem(e)) {
+                    throw e;
+                }
+                hybridMode = HybridMode.JAVA_FUSION;
+                LOG.log(System.Logger.Level.INFO, "Elasticsearch index ''{0}'': the rrf retriever was refused ({1}); "
+                        + "hybrid search fuses in Java from now on", index, e.getMessage());
+            }
+        }
+        List<SearchHit> keywordHits = searchKeywords(keywordRequest);
+        List<SearchHit> vectorHits = search(SearchRequest.builder(vector.vector(), window).filter(vector.filter())
+                .build());
+        Map<String, SearchHit> first = new LinkedHashMap<>();
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (List<SearchHit> list : List.of(vectorHits, keywordHits)) {
+            for (int rank = 1; rank <= list.size(); rank++) {
+                SearchHit hit = list.get(rank - 1);
+                first.putIfAbsent(hit.id(), hit);
+                scores.merge(hit.id(), 1.0 / (hybridRankConstant + rank), Double::sum);
+            }
+        }
+        List<SearchHit> fused = new ArrayList<>();
+        first.forEach((id, hit) -> fused.add(SearchHit.of(id, scores.get(id), hit.metadata())));
+        fused.sort(Comparator.comparingDouble(SearchHit::score).reversed());
+        return fused.size() > vector.topK() ? List.copyOf(fused.subList(0, vector.topK())) : fused;
+    }
+
+    private List<SearchHit> nativeHybrid(SearchRequest vector, KeywordSearchRequest keywords, int window) {
+        Query filterQuery = null;
+        if (vector.filter() != null) {
+            requireKnownKeys(vector.filter());
+            filterQuery = FilterTranslator.translate(vector.filter());
+        }
+        Query text = keywordQuery(keywords);
+        Query filter = filterQuery;
+        List<Float> queryVector = new ArrayList<>(dimension);
+        for (float component : vector.vector()) {
+            queryVector.add(component);
+        }
+        int candidates = Math.min(MAX_NUM_CANDIDATES, Math.max(numCandidates, window));
+        co.elastic.clients.elasticsearch.core.SearchRequest search = co.elastic.clients.elasticsearch.core
+                .SearchRequest.of(s -> s.index(index)
+                        .retriever(r -> r.rrf(rrf -> rrf.rankConstant(hybridRankConstant).rankWindowSize(window)
+                                .retrievers(
+                                        co.elastic.clients.elasticsearch._types.Retriever.of(x -> x.knn(knn -> {
+                                            knn.field(Documents.VECTOR).queryVector(queryVector).k(window)
+                                                    .numCandidates(candidates);
+                                            return filter == null ? knn : knn.filter(filter);
+                                        })),
+                                        co.elastic.clients.elasticsearch._types.Retriever.of(x -> x.standard(st -> {
+                                            st.query(text);
+                                            return filter == null ? st : st.filter(filter);
+                                        })))))
+                        .size(vector.topK())
+                        .source(src -> src.filter(f -> f.includes(METADATA_ONLY)))
+                        .allowPartialSearchResults(false));
+        SearchResponse<Map<String, Object>> response = read("run a hybrid (rrf) search",
+                () -> transport.performRequest(search, SEARCH, client._transportOptions()));
+        List<SearchHit> hits = new ArrayList<>();
+        for (Hit<Map<String, Object>> hit : response.hits().hits()) {
+            Double score = hit.score();
+            hits.add(SearchHit.of(hit.id(), score == null ? 0 : score, Documents.metadataOf(hit.id(), hit.source())));
+        }
+        return hits;
+    }
+
+    /**
+     * @return whether the cluster refused the rrf retriever itself (a licence without it, or a cluster that does
+     *     not know it), as opposed to any other failure, which is reported as it is
+     */
+    private static boolean isLicenceProblem(StoreException e) {
+        if (!(e.getCause() instanceof ElasticsearchException)) {
+            return false;
+        }
+        ErrorCause error = ((ElasticsearchException) e.getCause()).error();
+        String reason = String.valueOf(error.reason()).toLowerCase(java.util.Locale.ROOT);
+        return reason.contains("license") || reason.contains("unknown retriever")
+                || (reason.contains("rrf") && reason.contains("retriever"));
+    }
+
+    /**
+     * Which way {@link #hybridSearch} fuses, detected once from the cluster's licence ({@code GET _license}): the
+     * {@code rrf} retriever needs a platinum, enterprise or trial licence; a basic licence, or a cluster without
+     * the licence API (such as the integration-test distribution), gets {@link HybridMode#JAVA_FUSION}. When the
+     * cluster refuses the retriever after all, the store switches to Java fusion and logs it.
+     *
+     * @return the mode
+     */
+    public HybridMode hybridMode() {
+        HybridMode mode = hybridMode;
+        if (mode == null) {
+            String type;
+            try {
+                type = client.license().get().license().type().jsonValue();
+            } catch (IOException | RuntimeException e) {
+                type = null;
+            }
+            mode = type != null && List.of("platinum", "enterprise", "trial").contains(type)
+                    ? HybridMode.NATIVE_RRF : HybridMode.JAVA_FUSION;
+            hybridMode = mode;
+            LOG.log(System.Logger.Level.INFO, "Elasticsearch index ''{0}'': licence {1}; hybrid search uses {2}",
+                    index, type == null ? "unknown (no licence API)" : type, mode);
+        }
+        return mode;
+    }
+
     @Override
     public String toString() {
         return "ElasticsearchVectorStore[index=" + index + ", hosts=" + hostsText + ", dimension=" + dimension
@@ -595,6 +955,7 @@ public final class ElasticsearchVectorStore implements VectorStore {
         private int readRetries = 2;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration socketTimeout = Duration.ofSeconds(60);
+        private int hybridRankConstant = 60;
         private String apiKey;
         private String username;
         private String password;
@@ -676,6 +1037,16 @@ public final class ElasticsearchVectorStore implements VectorStore {
          */
         public Builder numCandidates(int numCandidates) {
             this.numCandidates = inRange("numCandidates", numCandidates, 1, MAX_NUM_CANDIDATES);
+            return this;
+        }
+
+        /**
+         * @param rankConstant the rank constant of {@link ElasticsearchVectorStore#hybridSearch}'s reciprocal rank
+         *     fusion (default 60), at least 1
+         * @return this builder
+         */
+        public Builder hybridRankConstant(int rankConstant) {
+            this.hybridRankConstant = inRange("hybridRankConstant", rankConstant, 1, Integer.MAX_VALUE);
             return this;
         }
 

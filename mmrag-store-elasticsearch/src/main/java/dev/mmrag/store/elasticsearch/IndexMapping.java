@@ -27,7 +27,80 @@ final class IndexMapping {
     private static final List<String> TYPED_GROUPS = List.of(Documents.KEYS, Documents.STRINGS, Documents.BOOLEANS,
             Documents.LONGS, Documents.DOUBLES, Documents.NUMBERS);
 
+    /** The analyzer of keyword fields, defined in {@link #ANALYSIS_SETTINGS}. */
+    static final String TEXT_ANALYZER = "mmrag_text";
+    /** The analyzer of keyword fields on a cluster without the analysis-common module. */
+    static final String FALLBACK_TEXT_ANALYZER = "standard";
+
+    /**
+     * @param type an index creation error's type
+     * @param reason its reason
+     * @return whether it says that the cluster lacks a token filter or tokenizer of the analysis-common module
+     */
+    static boolean isMissingAnalysisModule(String type, String reason) {
+        return "illegal_argument_exception".equals(type) && reason != null
+                && (reason.startsWith("Unknown filter type") || reason.startsWith("Unknown tokenizer type"));
+    }
+
+    /**
+     * @param mapping an index's mapping
+     * @return the analyzer its keyword-field template names, or null when it has none
+     */
+    static String textAnalyzer(TypeMapping mapping) {
+        if (!hasTextGroup(mapping) || mapping.dynamicTemplates() == null) {
+            return null;
+        }
+        for (Map<String, DynamicTemplate> templates : mapping.dynamicTemplates()) {
+            DynamicTemplate template = templates.get("mmrag_" + Documents.TEXT);
+            if (template != null && template.mapping() != null && template.mapping().isText()) {
+                String analyzer = template.mapping().text().analyzer();
+                return analyzer == null ? FALLBACK_TEXT_ANALYZER : analyzer;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The index's analysis settings: the analyzer of keyword fields, the same chain as mmrag-lucene's
+     * {@code ProductCodeAnalyzer} (white space, word parts split at non-alphanumerics and letter-digit changes and
+     * also kept joined, lower case, ASCII folding, English stop words, Porter stemming, numbers also without their
+     * leading zeros), so that {@code SKU 0042}, {@code sku-0042} and {@code sku0042} all find {@code sku-0042}.
+     */
+    static final String ANALYSIS_SETTINGS = "{\"analysis\":{\"filter\":{"
+            + "\"mmrag_word_parts\":{\"type\":\"word_delimiter_graph\",\"generate_word_parts\":true,"
+            + "\"generate_number_parts\":true,\"catenate_all\":true,\"split_on_numerics\":true,"
+            + "\"split_on_case_change\":false,\"stem_english_possessive\":true},"
+            + "\"mmrag_stop\":{\"type\":\"stop\",\"stopwords\":\"_english_\"},"
+            + "\"mmrag_unpadded\":{\"type\":\"pattern_capture\",\"preserve_original\":true,"
+            + "\"patterns\":[\"^0+([1-9][0-9]*)$\"]}},"
+            + "\"analyzer\":{\"" + TEXT_ANALYZER + "\":{\"type\":\"custom\",\"tokenizer\":\"whitespace\","
+            + "\"filter\":[\"mmrag_word_parts\",\"lowercase\",\"asciifolding\",\"mmrag_stop\",\"porter_stem\","
+            + "\"mmrag_unpadded\",\"flatten_graph\"]}}}}";
+
     private IndexMapping() {
+    }
+
+    /**
+     * @param mapping an index's mapping
+     * @return whether it has the keyword text group (indexes made before keyword search do not)
+     */
+    static boolean hasTextGroup(TypeMapping mapping) {
+        return mapping.properties().containsKey(Documents.TEXT);
+    }
+
+    /**
+     * @param mapping an index's mapping
+     * @return the keyword field names written to it so far
+     */
+    static Set<String> textFields(TypeMapping mapping) {
+        Set<String> fields = new HashSet<>();
+        Property group = mapping.properties().get(Documents.TEXT);
+        if (group != null && group.isObject()) {
+            for (String field : group.object().properties().keySet()) {
+                fields.add(Documents.keyOf(field));
+            }
+        }
+        return fields;
     }
 
     /**
@@ -36,9 +109,12 @@ final class IndexMapping {
      * @param indexType the vector index type
      * @param m the HNSW {@code m}
      * @param efConstruction the HNSW {@code ef_construction}
+     * @param textAnalyzer the analyzer of keyword fields ({@link #TEXT_ANALYZER}, or {@link #FALLBACK_TEXT_ANALYZER}
+     *     when the cluster cannot build it)
      * @return the mapping of a new index
      */
-    static TypeMapping of(int dimension, Metric metric, VectorIndexType indexType, int m, int efConstruction) {
+    static TypeMapping of(int dimension, Metric metric, VectorIndexType indexType, int m, int efConstruction,
+            String textAnalyzer) {
         Map<String, Property> properties = new LinkedHashMap<>();
         properties.put(Documents.VECTOR, Property.of(p -> p.denseVector(v -> v.dims(dimension).index(true)
                 .similarity(Similarity.of(metric))
@@ -47,13 +123,15 @@ final class IndexMapping {
         for (String group : TYPED_GROUPS) {
             properties.put(group, Property.of(p -> p.object(o -> o.dynamic(DynamicMapping.True))));
         }
+        properties.put(Documents.TEXT, Property.of(p -> p.object(o -> o.dynamic(DynamicMapping.True))));
         return TypeMapping.of(t -> t.dynamic(DynamicMapping.Strict).properties(properties).dynamicTemplates(List.of(
                 template(Documents.KEYS, p -> p.boolean_(b -> b.index(false).docValues(false))),
                 template(Documents.STRINGS, p -> p.keyword(k -> k.ignoreAbove(Documents.MAX_INDEXED_STRING))),
                 template(Documents.BOOLEANS, p -> p.boolean_(b -> b)),
                 template(Documents.LONGS, p -> p.long_(l -> l)),
                 template(Documents.DOUBLES, p -> p.double_(d -> d)),
-                template(Documents.NUMBERS, p -> p.double_(d -> d)))));
+                template(Documents.NUMBERS, p -> p.double_(d -> d)),
+                template(Documents.TEXT, p -> p.text(x -> x.analyzer(textAnalyzer))))));
     }
 
     private static Map<String, DynamicTemplate> template(String group,
