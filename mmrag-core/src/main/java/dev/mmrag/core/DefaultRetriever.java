@@ -33,8 +33,12 @@ import java.util.List;
  *       below every other; on a tie the earlier candidate wins.</li>
  * </ul>
  *
+ * <p>A segmented item (a video) comes back once, scored by its best segment, with its best moments (at most
+ * {@link Builder#momentsPerItem(int)}, best first); topK counts items. A fused hit keeps the moments of the
+ * part (text or image) whose search found it first.
+ *
  * <p>Defaults: {@link Fusion#reciprocalRank()}, candidate multiplier {@value #DEFAULT_CANDIDATE_MULTIPLIER},
- * MMR off.
+ * MMR off, {@value SearchRequest#DEFAULT_MOMENTS_PER_ITEM} moments per item.
  *
  * <p>Thread-safety: immutable; safe for concurrent use when the encoder and store are.
  */
@@ -48,6 +52,7 @@ public final class DefaultRetriever implements Retriever {
     private final Fusion fusion;
     private final int candidateMultiplier;
     private final Double mmrLambda;
+    private final int momentsPerItem;
 
     private DefaultRetriever(Builder builder) {
         this.encoder = builder.encoder;
@@ -55,6 +60,7 @@ public final class DefaultRetriever implements Retriever {
         this.fusion = builder.fusion;
         this.candidateMultiplier = builder.candidateMultiplier;
         this.mmrLambda = builder.mmrLambda;
+        this.momentsPerItem = builder.momentsPerItem;
     }
 
     /**
@@ -121,6 +127,7 @@ public final class DefaultRetriever implements Retriever {
                 .filter(query.filter())
                 .minScore(query.minScore())
                 .includeVectors(withVectors)
+                .momentsPerItem(momentsPerItem)
                 .build());
     }
 
@@ -181,6 +188,7 @@ public final class DefaultRetriever implements Retriever {
         private Fusion fusion = Fusion.reciprocalRank();
         private int candidateMultiplier = DEFAULT_CANDIDATE_MULTIPLIER;
         private Double mmrLambda;
+        private int momentsPerItem = SearchRequest.DEFAULT_MOMENTS_PER_ITEM;
 
         private Builder(Encoder encoder, VectorStore store) {
             if (encoder == null || store == null) {
@@ -231,6 +239,20 @@ public final class DefaultRetriever implements Retriever {
                 throw new InvalidInputException("MMR lambda is " + lambda + "; expected 0 to 1");
             }
             this.mmrLambda = lambda;
+            return this;
+        }
+
+        /**
+         * @param momentsPerItem how many best moments each video hit carries (default
+         *     {@value SearchRequest#DEFAULT_MOMENTS_PER_ITEM}), 1 to {@value SearchRequest#MAX_MOMENTS_PER_ITEM}
+         * @return this builder
+         */
+        public Builder momentsPerItem(int momentsPerItem) {
+            if (momentsPerItem < 1 || momentsPerItem > SearchRequest.MAX_MOMENTS_PER_ITEM) {
+                throw new InvalidInputException("momentsPerItem is " + momentsPerItem + "; expected 1 to "
+                        + SearchRequest.MAX_MOMENTS_PER_ITEM);
+            }
+            this.momentsPerItem = momentsPerItem;
             return this;
         }
 

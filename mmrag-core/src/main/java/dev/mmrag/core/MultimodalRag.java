@@ -17,6 +17,7 @@ import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
 import dev.mmrag.api.Retriever;
+import dev.mmrag.api.Segmenter;
 import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
@@ -51,6 +52,12 @@ import java.util.function.Consumer;
  * reported in the {@link IndexReport} and to the {@link IndexingListener}, and the run goes on; encoder
  * warnings are reported only for items whose encoding succeeded.
  *
+ * <p>An item holding a video is cut by the configured {@link Segmenter} into time-coded segments; each
+ * segment's still is embedded, a segment within {@link Builder#duplicateCosine(double)} of the previous kept one
+ * is merged into it (its span grows), and the item is stored as one record with all its segment vectors (see
+ * {@link VectorRecord#segments()}), its video's reference under {@link Item#VIDEO_REF_KEY}. Segmentation warnings
+ * (corrupt packets) go to the report's warnings.
+ *
  * <p>Defaults: {@link DefaultRetriever} over the encoder and store, {@link DefaultAugmenter},
  * {@link TemplateGenerator}. The pipeline does not own the encoder or store: closing them is the caller's job.
  *
@@ -61,12 +68,16 @@ public final class MultimodalRag {
     /** The default number of items encoded per batch. */
     public static final int DEFAULT_BATCH_SIZE = 32;
 
+    /** The default cosine similarity from which a segment counts as a near-duplicate of the previous kept one. */
+    public static final double DEFAULT_DUPLICATE_COSINE = 0.95;
+
     private final Encoder encoder;
     private final VectorStore store;
     private final Retriever retriever;
     private final Augmenter augmenter;
     private final Generator generator;
     private final int batchSize;
+    private final SegmentIndexer segments;
 
     private MultimodalRag(Builder builder) {
         this.encoder = builder.encoder;
@@ -75,6 +86,7 @@ public final class MultimodalRag {
         this.augmenter = builder.augmenter != null ? builder.augmenter : DefaultAugmenter.create();
         this.generator = builder.generator != null ? builder.generator : TemplateGenerator.create();
         this.batchSize = builder.batchSize;
+        this.segments = new SegmentIndexer(encoder, builder.segmenter, builder.duplicateCosine, builder.batchSize);
     }
 
     /** @return a builder */
@@ -153,9 +165,14 @@ public final class MultimodalRag {
                 valid.put(i, items.get(i));
             }
         }
+        Map<Integer, VectorRecord> segmented = segments.take(valid, failures, warnings);
         Map<Integer, float[]> vectors = encodeBatch(valid, failures, warnings);
         List<VectorRecord> records = new ArrayList<>(vectors.size());
         List<Integer> positions = new ArrayList<>(vectors.size());
+        segmented.forEach((position, record) -> {
+            records.add(record);
+            positions.add(position);
+        });
         for (Map.Entry<Integer, float[]> entry : vectors.entrySet()) {
             Item item = valid.get(entry.getKey());
             try {
@@ -384,8 +401,34 @@ public final class MultimodalRag {
         private Augmenter augmenter;
         private Generator generator;
         private int batchSize = DEFAULT_BATCH_SIZE;
+        private Segmenter segmenter;
+        private double duplicateCosine = DEFAULT_DUPLICATE_COSINE;
 
         private Builder() {
+        }
+
+        /**
+         * @param segmenter cuts items holding a video (or other long content) into time-coded segments (default:
+         *     none, so a video item fails with a message saying a segmenter is needed)
+         * @return this builder
+         */
+        public Builder segmenter(Segmenter segmenter) {
+            this.segmenter = segmenter;
+            return this;
+        }
+
+        /**
+         * @param cosine a segment whose vector has at least this cosine similarity with the previous kept segment
+         *     of the same item is merged into it (default {@value MultimodalRag#DEFAULT_DUPLICATE_COSINE}); above
+         *     1 keeps every segment
+         * @return this builder
+         */
+        public Builder duplicateCosine(double cosine) {
+            if (!(cosine >= -1 && cosine <= 2)) {
+                throw new InvalidInputException("duplicate cosine is " + cosine + "; expected -1 to 2 (above 1 keeps all)");
+            }
+            this.duplicateCosine = cosine;
+            return this;
         }
 
         /**
