@@ -345,6 +345,11 @@ public final class HnswVectorStore implements VectorStore {
         for (int position : checked) {
             VectorRecord record = records.get(position);
             try {
+                if (record.segmented()) {
+                    throw new InvalidInputException("item '" + record.id() + "' has " + record.segments().size()
+                            + " segments; HnswVectorStore does not hold segmented items (videos) yet: keep them in an"
+                            + " ExactVectorStore");
+                }
                 ItemCodec.checkMetadataLimits(record.id(), record.metadata());
                 valid.add(new HnswItem(record.id(), record.vector(), record.metadata()));
                 positions.add(position);

@@ -42,6 +42,22 @@ class HnswVectorStoreTest extends VectorStoreContract {
     }
 
     @Test
+    void aSegmentedItemIsRefusedWithAClearFailureAndTheRestOfTheBatchIsStored() {
+        VectorStore store = newStore(DIM, Metric.COSINE);
+        store.upsert(new VectorRecord("clip", vector(1), Map.of("v", 1L)));
+        VectorRecord video = new VectorRecord("clip", vector(2), Map.of("v", 2L), List.of(
+                new dev.mmrag.api.SegmentVector(new dev.mmrag.api.TimeSpan(0, 1000), vector(2), null)));
+        BatchResult result = store.upsert(List.of(video, new VectorRecord("img", vector(3), Map.of())));
+        assertThat(result.failures()).singleElement().satisfies(f -> {
+            assertThat(f.index()).isZero();
+            assertThat(f.message()).contains("item 'clip'").contains("segmented").contains("ExactVectorStore");
+        });
+        assertThat(store.get("clip").orElseThrow().metadata()).containsEntry("v", 1L);
+        assertThat(store.get("img")).isPresent();
+        store.close();
+    }
+
+    @Test
     void builderRejectsBadParametersNamingThem() {
         assertThatThrownBy(() -> HnswVectorStore.builder(0, Metric.COSINE)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("dimension is 0");
