@@ -10,9 +10,9 @@ import java.util.Optional;
  *
  * @param span where the moment lies in the item's content
  * @param score how well it matches, on the same scale as the item's score; finite
- * @param keyframe the path or URL of its keyframe image, or null
+ * @param keyframe its keyframe (image and time), or null
  */
-public record Moment(TimeSpan span, double score, String keyframe) {
+public record Moment(TimeSpan span, double score, Keyframe keyframe) {
 
     /** Validates the fields. */
     public Moment {
@@ -28,14 +28,7 @@ public record Moment(TimeSpan span, double score, String keyframe) {
      * @return the keyframe as an image, when it is a usable path or URL; empty otherwise
      */
     public Optional<ImageContent> keyframeImage() {
-        if (keyframe == null || keyframe.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(ImageContent.fromReference(keyframe));
-        } catch (InvalidInputException | java.nio.file.InvalidPathException e) {
-            return Optional.empty();
-        }
+        return keyframe == null ? Optional.empty() : keyframe.image();
     }
 
     /**

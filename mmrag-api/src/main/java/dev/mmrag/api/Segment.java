@@ -10,10 +10,10 @@ import java.util.Optional;
  *
  * @param span where the part lies in the content
  * @param content what to embed for it: a {@link TextContent} or an {@link ImageContent}, never a video
- * @param keyframe the path or URL of the image a user is shown for this part (see
- *     {@link ImageContent#fromReference(String)}), or null when there is none (a transcript passage)
+ * @param keyframe the image a user is shown for this part, its time inside the span, or null when there is none
+ *     (a transcript passage)
  */
-public record Segment(TimeSpan span, Content content, String keyframe) {
+public record Segment(TimeSpan span, Content content, Keyframe keyframe) {
 
     /** Validates the fields. */
     public Segment {
@@ -27,14 +27,14 @@ public record Segment(TimeSpan span, Content content, String keyframe) {
             throw new InvalidInputException("segment at " + span.describe() + " holds a video ("
                     + content.describe() + "); a segment holds a still image or a text");
         }
-        if (keyframe != null && keyframe.isBlank()) {
-            throw new InvalidInputException("segment at " + span.describe() + " has a blank keyframe reference; "
-                    + "use null for none");
+        if (keyframe != null && !span.contains(keyframe.timeMs(), 0)) {
+            throw new InvalidInputException("segment at " + span.describe() + " has its keyframe at "
+                    + keyframe.timeMs() + " ms, outside its span");
         }
     }
 
     /** @return the keyframe reference, if any */
-    public Optional<String> keyframeIfPresent() {
+    public Optional<Keyframe> keyframeIfPresent() {
         return Optional.ofNullable(keyframe);
     }
 }

@@ -11,9 +11,9 @@ import java.util.Objects;
  *
  * @param span where the segment lies in the item's content
  * @param vector its embedding; copied; every component finite (the store checks the dimension)
- * @param keyframe the path or URL of its keyframe image, or null
+ * @param keyframe its keyframe (image and time, inside the span), or null
  */
-public record SegmentVector(TimeSpan span, float[] vector, String keyframe) {
+public record SegmentVector(TimeSpan span, float[] vector, Keyframe keyframe) {
 
     /** Validates and copies the fields. */
     public SegmentVector {
@@ -30,9 +30,9 @@ public record SegmentVector(TimeSpan span, float[] vector, String keyframe) {
                         + " at index " + i + "; every component must be finite");
             }
         }
-        if (keyframe != null && keyframe.isBlank()) {
-            throw new InvalidInputException("segment at " + span.describe() + " has a blank keyframe reference; "
-                    + "use null for none");
+        if (keyframe != null && !span.contains(keyframe.timeMs(), 0)) {
+            throw new InvalidInputException("segment at " + span.describe() + " has its keyframe at "
+                    + keyframe.timeMs() + " ms, outside its span");
         }
     }
 

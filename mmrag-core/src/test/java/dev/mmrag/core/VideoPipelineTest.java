@@ -7,6 +7,7 @@ import dev.mmrag.api.Content;
 import dev.mmrag.api.ImageContent;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Item;
+import dev.mmrag.api.Keyframe;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.Modality;
 import dev.mmrag.api.Moment;
@@ -70,7 +71,7 @@ class VideoPipelineTest {
                     TimeSpan span = new TimeSpan(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
                     Path keyframe = keyframes.resolve(script.getFileName() + "-" + span.startMs() + ".jpg");
                     Files.write(keyframe, KeywordTestEncoder.imageBytes(parts[2]));
-                    segments.add(new Segment(span, ImageContent.of(keyframe), keyframe.toString()));
+                    segments.add(new Segment(span, ImageContent.of(keyframe), new Keyframe(keyframe.toString(), span.startMs())));
                     end = span.endMs();
                 }
                 return new Segmentation(segments, warnings, end);
@@ -143,7 +144,7 @@ class VideoPipelineTest {
         VectorRecord stored = store.get("v").orElseThrow();
         assertThat(stored.segments()).extracting(s -> s.span())
                 .containsExactly(new TimeSpan(0, 15000), new TimeSpan(15000, 20000));
-        assertThat(stored.segments().get(0).keyframe()).endsWith("v.mp4-0.jpg");
+        assertThat(stored.segments().get(0).keyframe().reference()).endsWith("v.mp4-0.jpg");
         assertThat(stored.metadata().get(Item.VIDEO_REF_KEY)).isEqualTo(dir.resolve("v.mp4").toAbsolutePath().toString());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.mmrag.api.BatchResult;
 import dev.mmrag.api.Filter;
+import dev.mmrag.api.Keyframe;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.Moment;
 import dev.mmrag.api.SearchHit;
@@ -37,14 +38,15 @@ public abstract class SegmentStoreContract extends VectorStoreContract {
     /**
      * @param id the item id
      * @param seeds one vector seed per segment; segment i spans {@code [i s, i s + 1 s)} and has keyframe
-     *     {@code id@i}
+     *     {@code id@i} at {@code i s + 0.5 s}
      * @param metadata the metadata
      * @return a segmented record whose item vector is its first segment's vector
      */
     protected static VectorRecord segmented(String id, long[] seeds, Map<String, Object> metadata) {
         List<SegmentVector> segments = new ArrayList<>();
         for (int i = 0; i < seeds.length; i++) {
-            segments.add(new SegmentVector(new TimeSpan(i * 1000L, i * 1000L + 1000), vector(seeds[i]), id + "@" + i));
+            segments.add(new SegmentVector(new TimeSpan(i * 1000L, i * 1000L + 1000), vector(seeds[i]),
+                    new Keyframe(id + "@" + i, i * 1000L + 500)));
         }
         return new VectorRecord(id, vector(seeds[0]), metadata, segments);
     }
@@ -95,7 +97,7 @@ public abstract class SegmentStoreContract extends VectorStoreContract {
                     assertThat(moment.score()).isCloseTo(reference.get(i), within(scoreTolerance()));
                     int index = (int) (moment.span().startMs() / 1000);
                     assertThat(moment.span()).isEqualTo(record.segments().get(index).span());
-                    assertThat(moment.keyframe()).isEqualTo(hit.id() + "@" + index);
+                    assertThat(moment.keyframe()).isEqualTo(new Keyframe(hit.id() + "@" + index, index * 1000L + 500));
                     assertThat(moment.score()).isCloseTo(metric.score(query, record.segments().get(index).vector()),
                             within(scoreTolerance()));
                 }
@@ -133,7 +135,7 @@ public abstract class SegmentStoreContract extends VectorStoreContract {
             assertThat(hits).hasSize(1);
             assertThat(hits.get(0).moments()).hasSize(2)
                     .allSatisfy(m -> assertThat(m.span().startMs()).isLessThan(2000))
-                    .extracting(Moment::keyframe).containsExactlyInAnyOrder("clip@0", "clip@1");
+                    .extracting(m -> m.keyframe().reference()).containsExactlyInAnyOrder("clip@0", "clip@1");
         }
         store.upsert(new VectorRecord("clip", vector(9), Map.of()));
         assertThat(store.get("clip").orElseThrow().segments()).isEmpty();
