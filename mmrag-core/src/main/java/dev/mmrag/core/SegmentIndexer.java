@@ -26,7 +26,8 @@ import java.util.Map;
  * Turns the segmented items of a batch (videos) into records with many segment vectors: segment with the
  * {@link Segmenter}, embed each segment's still or text with the {@link Encoder} in batches, merge a segment
  * whose vector is within the duplicate cosine of the previous kept one into it (its span grows, its keyframe
- * stays), and give the item the normalised mean of its kept segments as its vector.
+ * stays), drop one within that cosine of an earlier kept one (a shot seen again: the earlier moment stands for
+ * it), and give the item the normalised mean of its kept segments as its vector.
  *
  * <p>Thread-safety: immutable; safe for concurrent use when the encoder and segmenter are.
  */
@@ -110,7 +111,7 @@ final class SegmentIndexer {
                     TimeSpan merged = new TimeSpan(previous.span().startMs(),
                             Math.max(previous.span().endMs(), segment.span().endMs()));
                     kept.add(new SegmentVector(merged, lastKept, previous.keyframe()));
-                } else {
+                } else if (!repeatsAnEarlierOne(vector, kept)) {
                     kept.add(new SegmentVector(segment.span(), vector, segment.keyframe()));
                     lastKept = vector;
                 }
@@ -128,6 +129,16 @@ final class SegmentIndexer {
             metadata.put(Item.VIDEO_REF_KEY, ((VideoContent) content).reference());
         }
         return new VectorRecord(item.id(), Vectors.normalizeInPlace(mean), metadata, kept);
+    }
+
+    /** Whether the vector is a near-duplicate of a kept segment before the previous one (a shot seen again). */
+    private boolean repeatsAnEarlierOne(float[] vector, List<SegmentVector> kept) {
+        for (int i = 0; i < kept.size() - 1; i++) {
+            if (cosine(vector, kept.get(i).vector()) >= duplicateCosine) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double cosine(float[] a, float[] b) {

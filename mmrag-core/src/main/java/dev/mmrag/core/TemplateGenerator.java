@@ -28,7 +28,7 @@ import java.util.Map;
  * once, when the generator is made, so a malformed one fails then and never at an answer.
  *
  * <p>Under a video hit's line come its moments, best first, one a line:
- * {@code     seen in lookbook.mp4 at 0:12-0:17 (score 0.812)}.
+ * {@code     seen in lookbook.mp4 at 0:12-0:17 (score 0.81)}.
  *
  * <p>Defaults: header {@value #DEFAULT_HEADER}; item {@value #DEFAULT_ITEM}; empty {@value #DEFAULT_EMPTY}.
  *
