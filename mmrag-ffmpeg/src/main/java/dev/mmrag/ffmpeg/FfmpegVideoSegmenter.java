@@ -306,7 +306,6 @@ public final class FfmpegVideoSegmenter implements Segmenter {
         private BufferedImage pending;
         private long pendingMs;
         private double pendingDetail;
-        private boolean hasPending;
         private Segment flatFallback;
 
         private final boolean raw;
@@ -359,14 +358,12 @@ public final class FfmpegVideoSegmenter implements Segmenter {
                     keyframe = write(raw ? yuv.toImage((AVFrame) frame.opaque) : converter.getBufferedImage(frame), ms);
                     keyframeDetail = detector.lastDetail();
                     pending = null;
-                    hasPending = false;
                 } else {
                     if (raw) {
                         yuv.keep((AVFrame) frame.opaque);
                     } else {
                         pending = copy(converter.getBufferedImage(frame), pending);
                     }
-                    hasPending = true;
                     pendingMs = ms;
                     pendingDetail = detector.lastDetail();
                 }
@@ -387,7 +384,6 @@ public final class FfmpegVideoSegmenter implements Segmenter {
             }
             keyframe = null;
             pending = null;
-            hasPending = false;
         }
 
         private void closeSegment(long endMs) {
