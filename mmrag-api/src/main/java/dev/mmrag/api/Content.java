@@ -2,11 +2,12 @@ package dev.mmrag.api;
 
 /**
  * One piece of content that an {@link Encoder} can turn into a vector: a {@link TextContent} or an
- * {@link ImageContent}. The hierarchy is sealed so that encoders and augmenters can handle every case.
+ * {@link ImageContent}; or a {@link VideoContent}, which a {@link Segmenter} first turns into time-coded segments of
+ * those. The hierarchy is sealed so that encoders and augmenters can handle every case.
  *
  * <p>Thread-safety: every implementation is immutable.
  */
-public sealed interface Content permits TextContent, ImageContent {
+public sealed interface Content permits TextContent, ImageContent, VideoContent {
 
     /** @return the modality of this content */
     Modality modality();

@@ -15,6 +15,10 @@ import java.util.Map;
  * attach the image to a prompt. That key is reserved: an item's own metadata may not use it, so that no
  * catalogue field can point the pipeline at a file or URL other than the item's own image.
  *
+ * <p>An item whose content is a {@link VideoContent} holds that one content only; it is cut into time-coded
+ * segments by a {@link Segmenter} and stored as one record with many segment vectors (see
+ * {@link VectorRecord#segments()}); its reference is stored under {@link #VIDEO_REF_KEY}.
+ *
  * <p>Thread-safety: immutable.
  *
  * @param id the id, see {@link Ids#check(String)}
@@ -25,6 +29,12 @@ public record Item(String id, List<Content> contents, Map<String, Object> metada
 
     /** The reserved metadata key under which the reference (path or URL) of an item's first image is stored. */
     public static final String IMAGE_REF_KEY = "mmrag_image";
+
+    /**
+     * The reserved metadata key under which the reference (absolute path or URL) of an item's video is stored,
+     * so that its moments can be cited by file.
+     */
+    public static final String VIDEO_REF_KEY = "mmrag_video";
 
     /** Validates and copies the fields. */
     public Item {
@@ -42,6 +52,15 @@ public record Item(String id, List<Content> contents, Map<String, Object> metada
         if (metadata.containsKey(IMAGE_REF_KEY)) {
             throw new InvalidInputException("item '" + id + "' has metadata key '" + IMAGE_REF_KEY
                     + "', which is reserved: mmrag sets it from the item's own image content");
+        }
+        if (metadata.containsKey(VIDEO_REF_KEY)) {
+            throw new InvalidInputException("item '" + id + "' has metadata key '" + VIDEO_REF_KEY
+                    + "', which is reserved: mmrag sets it from the item's own video content");
+        }
+        boolean hasVideo = contents.stream().anyMatch(c -> c instanceof VideoContent);
+        if (hasVideo && contents.size() != 1) {
+            throw new InvalidInputException("item '" + id + "' has a video and " + (contents.size() - 1)
+                    + " other contents; a video item holds its video alone (put titles and tags in its metadata)");
         }
     }
 

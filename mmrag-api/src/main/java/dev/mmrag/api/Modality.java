@@ -9,5 +9,10 @@ public enum Modality {
     /** Natural-language text. */
     TEXT,
     /** A still image (JPEG, PNG, ...). */
-    IMAGE
+    IMAGE,
+    /**
+     * A video (MP4, MOV, MKV, WebM, ...). Encoders embed stills and texts; a {@link Segmenter} turns a video into
+     * time-coded {@link Segment}s of those first.
+     */
+    VIDEO
 }

@@ -1,5 +1,6 @@
 package dev.mmrag.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,8 +13,10 @@ import java.util.Optional;
  * @param score how well it matches: the store's similarity for a single-modality query, the fused score for a
  *     text-and-image query; higher is better
  * @param metadata the item's metadata
+ * @param moments for a segmented item (a video), its best matching moments, best first; empty otherwise; copied;
+ *     null means none
  */
-public record Retrieved(String id, double score, Map<String, Object> metadata) {
+public record Retrieved(String id, double score, Map<String, Object> metadata, List<Moment> moments) {
 
     /** Validates and copies the fields. */
     public Retrieved {
@@ -22,14 +25,26 @@ public record Retrieved(String id, double score, Map<String, Object> metadata) {
             throw new InvalidInputException("retrieved item '" + id + "' has non-finite score " + score);
         }
         metadata = Metadata.copyOf(metadata);
+        moments = moments == null ? List.of() : List.copyOf(moments);
+    }
+
+    /**
+     * A result without moments.
+     *
+     * @param id the item id
+     * @param score the score
+     * @param metadata the metadata
+     */
+    public Retrieved(String id, double score, Map<String, Object> metadata) {
+        this(id, score, metadata, List.of());
     }
 
     /**
      * @param hit a store hit
-     * @return the same item as a retrieval result
+     * @return the same item as a retrieval result, with the hit's moments
      */
     public static Retrieved of(SearchHit hit) {
-        return new Retrieved(hit.id(), hit.score(), hit.metadata());
+        return new Retrieved(hit.id(), hit.score(), hit.metadata(), hit.moments());
     }
 
     /**
@@ -58,10 +73,31 @@ public record Retrieved(String id, double score, Map<String, Object> metadata) {
     }
 
     /**
+     * @return the reference (path or URL) of the item's video, when it is a video item (see
+     *     {@link Item#VIDEO_REF_KEY})
+     */
+    public Optional<String> video() {
+        Object ref = metadata.get(Item.VIDEO_REF_KEY);
+        return ref instanceof String ? Optional.of((String) ref) : Optional.empty();
+    }
+
+    /**
+     * @return the file name of the item's video ({@code lookbook.mp4}), or of its URL's path, when it is a
+     *     video item
+     */
+    public Optional<String> videoName() {
+        return video().map(ref -> {
+            String trimmed = ref.endsWith("/") ? ref.substring(0, ref.length() - 1) : ref;
+            int slash = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+            return slash >= 0 ? trimmed.substring(slash + 1) : trimmed;
+        });
+    }
+
+    /**
      * @param newScore another score
      * @return a copy with that score
      */
     public Retrieved withScore(double newScore) {
-        return new Retrieved(id, newScore, metadata);
+        return new Retrieved(id, newScore, metadata, moments);
     }
 }

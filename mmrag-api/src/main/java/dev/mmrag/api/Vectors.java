@@ -45,7 +45,7 @@ public final class Vectors {
 
     /**
      * Checks every record of a batch that is about to be written to a store, as {@link VectorStore#upsert(List)}
-     * requires: a null record, or a vector that fails {@link #check}, becomes an {@link ItemFailure} naming the
+     * requires: a null record, or a vector (the record's or one of its segments') that fails {@link #check}, becomes an {@link ItemFailure} naming the
      * record and its position, and the rest of the batch can still be written.
      *
      * @param records the batch
@@ -70,6 +70,11 @@ public final class Vectors {
             }
             try {
                 check("vector of item '" + record.id() + "'", record.vector(), dimension, metric);
+                List<SegmentVector> segments = record.segments();
+                for (int s = 0; s < segments.size(); s++) {
+                    check("segment " + s + " (" + segments.get(s).span().describe() + ") of item '" + record.id()
+                            + "'", segments.get(s).vector(), dimension, metric);
+                }
                 usable.add(i);
             } catch (InvalidInputException e) {
                 failures.add(ItemFailure.of(record.id(), i, e));

@@ -4,12 +4,14 @@ import dev.mmrag.api.Augmenter;
 import dev.mmrag.api.ImageContent;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Item;
+import dev.mmrag.api.Moment;
 import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The default {@link Augmenter}: a system instruction, then the question and the retrieved items, each in a
@@ -27,9 +29,14 @@ import java.util.Map;
  * </source>
  * }</pre>
  *
- * <p>Defaults: the {@link #DEFAULT_SYSTEM} instructions; every metadata key except {@link Item#IMAGE_REF_KEY},
- * in the item's order; at most {@value #DEFAULT_MAX_IMAGES} attached images in all (the query image first,
- * then the images of the best items that have one); the question {@value #DEFAULT_IMAGE_QUESTION} for an
+ * <p>A video hit's block cites its moments after the metadata, best first, one a line:
+ * {@code moment: lookbook.mp4 at 0:12-0:17 (score 0.81)}; the image attached for it is its best moment's
+ * keyframe (a JPEG file the segmenter wrote), never the video.
+ *
+ * <p>Defaults: the {@link #DEFAULT_SYSTEM} instructions; every metadata key except {@link Item#IMAGE_REF_KEY}
+ * and {@link Item#VIDEO_REF_KEY}, in the item's order; at most {@value #DEFAULT_MAX_IMAGES} attached images in all
+ * (the query image first, then the image, or for a video the best moment's keyframe, of the best items that have
+ * one); the question {@value #DEFAULT_IMAGE_QUESTION} for an
  * image-only query.
  *
  * <p>Thread-safety: immutable.
@@ -100,9 +107,12 @@ public final class DefaultAugmenter implements Augmenter {
         Iterable<String> keys = metadataKeys != null ? metadataKeys : metadata.keySet();
         for (String key : keys) {
             Object value = metadata.get(key);
-            if (value != null && !key.equals(Item.IMAGE_REF_KEY)) {
+            if (value != null && !key.equals(Item.IMAGE_REF_KEY) && !key.equals(Item.VIDEO_REF_KEY)) {
                 out.append(key).append(": ").append(escape(String.valueOf(value))).append('\n');
             }
+        }
+        for (Moment moment : item.moments()) {
+            out.append("moment: ").append(escape(Moments.describe(item, moment))).append('\n');
         }
         out.append("</source>\n");
     }
@@ -116,7 +126,9 @@ public final class DefaultAugmenter implements Augmenter {
             if (images.size() >= maxImages) {
                 break;
             }
-            item.image().ifPresent(images::add);
+            Optional<ImageContent> image = item.moments().isEmpty() ? item.image()
+                    : item.moments().get(0).keyframeImage();
+            image.ifPresent(images::add);
         }
         return images;
     }

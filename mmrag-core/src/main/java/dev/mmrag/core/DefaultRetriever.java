@@ -46,8 +46,13 @@ import java.util.Map;
  * image-vector rankings are fused by the configured {@link HybridFusion} (reciprocal rank fusion by default)
  * instead of {@link Fusion}.
  *
+ * <p>A segmented item (a video) comes back once, scored by its best segment, with its best moments (at most
+ * {@link Builder#momentsPerItem(int)}, best first); topK counts items. A fused hit keeps the moments of the
+ * part (text or image) whose search found it first.
+ *
  * <p>Defaults: {@link Fusion#reciprocalRank()}, candidate multiplier {@value #DEFAULT_CANDIDATE_MULTIPLIER},
- * MMR off, no keyword index; with one, {@link HybridFusion#reciprocalRank()} and hybrid on for text queries.
+ * MMR off, {@value SearchRequest#DEFAULT_MOMENTS_PER_ITEM} moments per item, no keyword index; with one,
+ * {@link HybridFusion#reciprocalRank()} and hybrid on for text queries.
  *
  * <p>Thread-safety: immutable; safe for concurrent use when the encoder and store are.
  */
@@ -65,6 +70,7 @@ public final class DefaultRetriever implements Retriever {
     private final KeywordFields keywordFields;
     private final HybridFusion hybridFusion;
     private final boolean hybridByDefault;
+    private final int momentsPerItem;
 
     private DefaultRetriever(Builder builder) {
         this.keywordIndex = builder.keywordIndex;
@@ -76,6 +82,7 @@ public final class DefaultRetriever implements Retriever {
         this.fusion = builder.fusion;
         this.candidateMultiplier = builder.candidateMultiplier;
         this.mmrLambda = builder.mmrLambda;
+        this.momentsPerItem = builder.momentsPerItem;
     }
 
     /**
@@ -186,6 +193,7 @@ public final class DefaultRetriever implements Retriever {
                 .filter(query.filter())
                 .minScore(query.minScore())
                 .includeVectors(withVectors)
+                .momentsPerItem(momentsPerItem)
                 .build());
     }
 
@@ -252,6 +260,7 @@ public final class DefaultRetriever implements Retriever {
         private KeywordFields keywordFields = KeywordFields.defaults();
         private HybridFusion hybridFusion = HybridFusion.reciprocalRank();
         private boolean hybridByDefault = true;
+        private int momentsPerItem = SearchRequest.DEFAULT_MOMENTS_PER_ITEM;
 
         private Builder(Encoder encoder, VectorStore store) {
             if (encoder == null || store == null) {
@@ -341,6 +350,20 @@ public final class DefaultRetriever implements Retriever {
          */
         public Builder hybridByDefault(boolean on) {
             this.hybridByDefault = on;
+            return this;
+        }
+
+        /**
+         * @param momentsPerItem how many best moments each video hit carries (default
+         *     {@value SearchRequest#DEFAULT_MOMENTS_PER_ITEM}), 1 to {@value SearchRequest#MAX_MOMENTS_PER_ITEM}
+         * @return this builder
+         */
+        public Builder momentsPerItem(int momentsPerItem) {
+            if (momentsPerItem < 1 || momentsPerItem > SearchRequest.MAX_MOMENTS_PER_ITEM) {
+                throw new InvalidInputException("momentsPerItem is " + momentsPerItem + "; expected 1 to "
+                        + SearchRequest.MAX_MOMENTS_PER_ITEM);
+            }
+            this.momentsPerItem = momentsPerItem;
             return this;
         }
 

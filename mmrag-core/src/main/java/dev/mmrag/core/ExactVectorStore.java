@@ -6,8 +6,10 @@ import dev.mmrag.api.Ids;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.ItemFailure;
 import dev.mmrag.api.Metric;
+import dev.mmrag.api.Moment;
 import dev.mmrag.api.SearchHit;
 import dev.mmrag.api.SearchRequest;
+import dev.mmrag.api.SegmentVector;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
 import dev.mmrag.api.Vectors;
@@ -30,6 +32,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Scores are exactly (to the last bit) those of {@link Metric#score(float[], float[])} with the query as the
  * first argument, so a {@code minScore} equal to a reference score keeps the item.
+ *
+ * <p>A segmented record (a video) is one entry holding all its segment vectors: an upsert replaces them all, a
+ * delete removes them all, and a search scores the entry by its best segment and gives it its best moments.
  *
  * <p>Thread-safety: safe for concurrent use. Searches run in parallel with each other; writes take an
  * exclusive lock, so a search sees each batch either entirely or not at all.
@@ -74,7 +79,7 @@ public final class ExactVectorStore implements VectorStore {
         for (int position : Vectors.checkRecords(records, dimension, metric, failures)) {
             VectorRecord record = records.get(position);
             float[] vector = record.vector();
-            valid.add(new Entry(record.id(), vector, record.metadata(), squaredNorm(vector)));
+            valid.add(new Entry(record.id(), vector, record.metadata(), squaredNorm(vector), record.segments()));
         }
         lock.writeLock().lock();
         try {
@@ -115,7 +120,8 @@ public final class ExactVectorStore implements VectorStore {
         lock.readLock().lock();
         try {
             Entry entry = entries.get(id);
-            return entry == null ? Optional.empty() : Optional.of(new VectorRecord(id, entry.vector, entry.metadata));
+            return entry == null ? Optional.empty()
+                    : Optional.of(new VectorRecord(id, entry.vector, entry.metadata, entry.segments));
         } finally {
             lock.readLock().unlock();
         }
@@ -161,7 +167,8 @@ public final class ExactVectorStore implements VectorStore {
                 if (filter != null && !filter.matches(entry.metadata)) {
                     continue;
                 }
-                double score = score(query, querySquaredNorm, entry);
+                double score = entry.segments.isEmpty() ? score(query, querySquaredNorm, entry)
+                        : bestSegmentScore(query, querySquaredNorm, entry);
                 if (!request.accepts(score)) {
                     continue;
                 }
@@ -180,7 +187,8 @@ public final class ExactVectorStore implements VectorStore {
         List<SearchHit> hits = new ArrayList<>(sorted.size());
         for (Scored s : sorted) {
             hits.add(new SearchHit(s.entry.id, s.score, s.entry.metadata,
-                    request.includeVectors() ? s.entry.vector : null));
+                    request.includeVectors() ? s.entry.vector : null,
+                    s.entry.segments.isEmpty() ? List.of() : moments(query, querySquaredNorm, s.entry, request)));
         }
         return hits;
     }
@@ -189,8 +197,7 @@ public final class ExactVectorStore implements VectorStore {
      * The score {@link Metric#score} gives, bit for bit: the same sums in the same order, with the stored
      * vector's sum of squares computed once at upsert instead of on every search.
      */
-    private double score(float[] query, double querySquaredNorm, Entry entry) {
-        float[] v = entry.vector;
+    private double score(float[] query, double querySquaredNorm, float[] v, double vSquaredNorm) {
         switch (metric) {
             case COSINE:
             case DOT_PRODUCT: {
@@ -198,12 +205,37 @@ public final class ExactVectorStore implements VectorStore {
                 for (int i = 0; i < v.length; i++) {
                     dot += (double) query[i] * v[i];
                 }
-                return metric == Metric.COSINE ? dot / Math.sqrt(querySquaredNorm * entry.squaredNorm) : dot;
+                return metric == Metric.COSINE ? dot / Math.sqrt(querySquaredNorm * vSquaredNorm) : dot;
             }
             case EUCLIDEAN:
             default:
                 return metric.score(query, v);
         }
+    }
+
+    private double bestSegmentScore(float[] query, double querySquaredNorm, Entry entry) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < entry.segmentVectors.length; i++) {
+            best = Math.max(best, score(query, querySquaredNorm, entry.segmentVectors[i], entry.segmentNorms[i]));
+        }
+        return best;
+    }
+
+    /** The entry's best segments that pass the request's minimum score, best first, at most momentsPerItem. */
+    private List<Moment> moments(float[] query, double querySquaredNorm, Entry entry, SearchRequest request) {
+        List<Moment> all = new ArrayList<>(entry.segmentVectors.length);
+        for (int i = 0; i < entry.segmentVectors.length; i++) {
+            double score = score(query, querySquaredNorm, entry.segmentVectors[i], entry.segmentNorms[i]);
+            if (request.accepts(score)) {
+                all.add(entry.segments.get(i).toMoment(score));
+            }
+        }
+        all.sort(Comparator.comparingDouble(Moment::score).reversed());
+        return all.subList(0, Math.min(all.size(), request.momentsPerItem()));
+    }
+
+    private double score(float[] query, double querySquaredNorm, Entry entry) {
+        return score(query, querySquaredNorm, entry.vector, entry.squaredNorm);
     }
 
     /** The sum of squares, accumulated as {@link Metric#COSINE} accumulates it. */
@@ -225,12 +257,23 @@ public final class ExactVectorStore implements VectorStore {
         final float[] vector;
         final Map<String, Object> metadata;
         final double squaredNorm;
+        final List<SegmentVector> segments;
+        final float[][] segmentVectors;
+        final double[] segmentNorms;
 
-        Entry(String id, float[] vector, Map<String, Object> metadata, double squaredNorm) {
+        Entry(String id, float[] vector, Map<String, Object> metadata, double squaredNorm,
+                List<SegmentVector> segments) {
             this.id = id;
             this.vector = vector;
             this.metadata = metadata;
             this.squaredNorm = squaredNorm;
+            this.segments = segments;
+            this.segmentVectors = new float[segments.size()][];
+            this.segmentNorms = new double[segments.size()];
+            for (int i = 0; i < segmentVectors.length; i++) {
+                segmentVectors[i] = segments.get(i).vector();
+                segmentNorms[i] = squaredNorm(segmentVectors[i]);
+            }
         }
     }
 

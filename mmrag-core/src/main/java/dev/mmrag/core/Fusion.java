@@ -110,7 +110,7 @@ public final class Fusion {
         }
         List<SearchHit> fused = new ArrayList<>(candidates.size());
         for (SearchHit hit : candidates.values()) {
-            fused.add(new SearchHit(hit.id(), scores.get(hit.id()), hit.metadata(), hit.vector()));
+            fused.add(hit.withScore(scores.get(hit.id())));
         }
         fused.sort(Comparator.comparingDouble(SearchHit::score).reversed());
         return fused;

@@ -121,8 +121,8 @@ public final class HybridFusion {
      * Fuses rankings.
      *
      * @param lists each list's hits, best first; a list may be empty or missing
-     * @return every candidate once, best first, with its fused score (and the metadata and vector of its first
-     *     appearance)
+     * @return every candidate once, best first, with its fused score (and the metadata, vector and moments of its
+     *     first appearance in a vector list, or of its keyword hit when no vector list has it)
      */
     public List<SearchHit> fuse(Map<Source, List<SearchHit>> lists) {
         Map<String, SearchHit> candidates = new LinkedHashMap<>();
@@ -136,7 +136,10 @@ public final class HybridFusion {
             double weight = weights.get(source);
             weightSum += weight;
             for (SearchHit hit : hits) {
-                candidates.putIfAbsent(hit.id(), hit);
+                // A keyword hit has neither vector nor moments: a vector list's hit of the same item replaces it.
+                candidates.merge(hit.id(), hit, (first, later) ->
+                        first.vector() == null && first.moments().isEmpty() && (later.vector() != null
+                                || !later.moments().isEmpty()) ? later : first);
                 scores.putIfAbsent(hit.id(), 0.0);
             }
             if (weight == 0 || hits.isEmpty()) {
@@ -162,7 +165,7 @@ public final class HybridFusion {
             if (weightedScores) {
                 score = weightSum == 0 ? 0 : score / weightSum;
             }
-            fused.add(new SearchHit(hit.id(), score, hit.metadata(), hit.vector()));
+            fused.add(hit.withScore(score));
         }
         fused.sort(Comparator.comparingDouble(SearchHit::score).reversed()); // stable: first seen wins ties
         return fused;

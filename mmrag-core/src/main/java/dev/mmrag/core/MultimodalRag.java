@@ -20,6 +20,7 @@ import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
 import dev.mmrag.api.Retriever;
+import dev.mmrag.api.Segmenter;
 import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
@@ -63,8 +64,16 @@ import java.util.function.Consumer;
  * The default retriever then fuses keyword and vector rankings for queries with text
  * ({@link DefaultRetriever}, {@link HybridFusion}).
  *
+ * <p>An item holding a video is cut by the configured {@link Segmenter} into time-coded segments; each
+ * segment's still is embedded, a segment within {@link Builder#duplicateCosine(double)} of the previous kept one
+ * is merged into it (its span grows), one within that cosine of an earlier kept one is dropped (a shot seen again:
+ * the earlier moment stands for it), and the item is stored as one record with all its segment vectors (see
+ * {@link VectorRecord#segments()}), its video's reference under {@link Item#VIDEO_REF_KEY}. Segmentation warnings
+ * (corrupt packets) go to the report's warnings.
+ *
  * <p>Defaults: {@link DefaultRetriever} over the encoder and store (and the keyword index, if any),
- * {@link DefaultAugmenter}, {@link TemplateGenerator}. The pipeline does not own the encoder or store: closing them is the caller's job.
+ * {@link DefaultAugmenter}, {@link TemplateGenerator}, no segmenter. The pipeline does not own the encoder or store:
+ * closing them is the caller's job.
  *
  * <p>Thread-safety: immutable; safe for concurrent use when its parts are (all of mmrag's are).
  */
@@ -72,6 +81,9 @@ public final class MultimodalRag {
 
     /** The default number of items encoded per batch. */
     public static final int DEFAULT_BATCH_SIZE = 32;
+
+    /** The default cosine similarity from which a segment counts as a near-duplicate of the previous kept one. */
+    public static final double DEFAULT_DUPLICATE_COSINE = 0.95;
 
     private final Encoder encoder;
     private final VectorStore store;
@@ -81,6 +93,7 @@ public final class MultimodalRag {
     private final int batchSize;
     private final KeywordIndex keywordIndex;
     private final KeywordFields keywordFields;
+    private final SegmentIndexer segments;
 
     private MultimodalRag(Builder builder) {
         this.encoder = builder.encoder;
@@ -94,6 +107,7 @@ public final class MultimodalRag {
         this.augmenter = builder.augmenter != null ? builder.augmenter : DefaultAugmenter.create();
         this.generator = builder.generator != null ? builder.generator : TemplateGenerator.create();
         this.batchSize = builder.batchSize;
+        this.segments = new SegmentIndexer(encoder, builder.segmenter, builder.duplicateCosine, builder.batchSize);
     }
 
     /** @return a builder */
@@ -172,9 +186,14 @@ public final class MultimodalRag {
                 valid.put(i, items.get(i));
             }
         }
+        Map<Integer, VectorRecord> segmented = segments.take(valid, failures, warnings);
         Map<Integer, float[]> vectors = encodeBatch(valid, failures, warnings);
         List<VectorRecord> records = new ArrayList<>(vectors.size());
         List<Integer> positions = new ArrayList<>(vectors.size());
+        segmented.forEach((position, record) -> {
+            records.add(record);
+            positions.add(position);
+        });
         for (Map.Entry<Integer, float[]> entry : vectors.entrySet()) {
             Item item = valid.get(entry.getKey());
             try {
@@ -469,6 +488,8 @@ public final class MultimodalRag {
         private KeywordIndex keywordIndex;
         private KeywordFields keywordFields = KeywordFields.defaults();
         private HybridFusion hybridFusion = HybridFusion.reciprocalRank();
+        private Segmenter segmenter;
+        private double duplicateCosine = DEFAULT_DUPLICATE_COSINE;
 
         private Builder() {
         }
@@ -482,6 +503,16 @@ public final class MultimodalRag {
          */
         public Builder keywordIndex(KeywordIndex keywordIndex) {
             this.keywordIndex = keywordIndex;
+            return this;
+        }
+
+        /**
+         * @param segmenter cuts items holding a video (or other long content) into time-coded segments (default:
+         *     none, so a video item fails with a message saying a segmenter is needed)
+         * @return this builder
+         */
+        public Builder segmenter(Segmenter segmenter) {
+            this.segmenter = segmenter;
             return this;
         }
 
@@ -508,6 +539,20 @@ public final class MultimodalRag {
                 throw new InvalidInputException("hybrid fusion must not be null");
             }
             this.hybridFusion = hybridFusion;
+            return this;
+        }
+
+        /**
+         * @param cosine a segment whose vector has at least this cosine similarity with the previous kept segment
+         *     of the same item is merged into it, and one that close to an earlier kept segment is dropped (default
+         *     {@value MultimodalRag#DEFAULT_DUPLICATE_COSINE}); above 1 keeps every segment
+         * @return this builder
+         */
+        public Builder duplicateCosine(double cosine) {
+            if (!(cosine >= -1 && cosine <= 2)) {
+                throw new InvalidInputException("duplicate cosine is " + cosine + "; expected -1 to 2 (above 1 keeps all)");
+            }
+            this.duplicateCosine = cosine;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.mmrag.core;
 import dev.mmrag.api.Answer;
 import dev.mmrag.api.Generator;
 import dev.mmrag.api.InvalidInputException;
+import dev.mmrag.api.Moment;
 import dev.mmrag.api.Prompt;
 import dev.mmrag.api.Query;
 import dev.mmrag.api.Retrieved;
@@ -25,6 +26,9 @@ import java.util.Map;
  * {@code {count}} is the number of items and {@code {question}} the query (its quoted text, "your photo", or
  * both). A {@code price} value is shown with two decimals; other numbers as they are. Templates are parsed
  * once, when the generator is made, so a malformed one fails then and never at an answer.
+ *
+ * <p>Under a video hit's line come its moments, best first, one a line:
+ * {@code     seen in lookbook.mp4 at 0:12-0:17 (score 0.81)}.
  *
  * <p>Defaults: header {@value #DEFAULT_HEADER}; item {@value #DEFAULT_ITEM}; empty {@value #DEFAULT_EMPTY}.
  *
@@ -87,6 +91,9 @@ public final class TemplateGenerator implements Generator {
         StringBuilder text = new StringBuilder(render(header, global));
         for (int i = 0; i < sources.size(); i++) {
             text.append('\n').append(render(item, valuesOf(sources.get(i), i + 1)));
+            for (Moment moment : sources.get(i).moments()) {
+                text.append("\n    seen in ").append(Moments.describe(sources.get(i), moment));
+            }
         }
         return Answer.of(text.toString(), sources, NAME);
     }

@@ -9,7 +9,7 @@ import dev.mmrag.api.SearchHit;
 import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
-import dev.mmrag.test.VectorStoreContract;
+import dev.mmrag.test.SegmentStoreContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class ExactVectorStoreTest extends VectorStoreContract {
+class ExactVectorStoreTest extends SegmentStoreContract {
 
     @Override
     protected VectorStore newStore(int dimension, Metric metric) {

@@ -90,13 +90,16 @@ public final class StyleFinder {
             "  --stream         print the answer as it is generated",
             "  Keys are read from OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY. If the model fails, the",
             "  offline answer is printed instead and marked as a fallback.",
-            "");
+            "",
+            VideoCommands.USAGE);
 
-    private static final Set<String> OPTIONS = with(with(with(Set.of(), "image", "text", "k", "catalog", "model",
+    private static final Set<String> OPTIONS = with(with(with(with(Set.of(), "image", "text", "k", "catalog", "model",
             "index", "out", "queries", "llm", "llm-model", "base-url", AdapterOption.NAME),
-            KeywordSide.OPTIONS.toArray(new String[0])), ServeCommand.OPTIONS.toArray(new String[0]));
-    private static final Set<String> SWITCHES = with(Set.of("help", "stream", "quantized"),
-            KeywordSide.SWITCHES.toArray(new String[0]));
+            KeywordSide.OPTIONS.toArray(new String[0])), ServeCommand.OPTIONS.toArray(new String[0])),
+            VideoCommands.OPTIONS.toArray(new String[0]));
+    private static final Set<String> SWITCHES = with(with(Set.of("help", "stream", "quantized"),
+            KeywordSide.SWITCHES.toArray(new String[0])), VideoCommands.SWITCHES.toArray(new String[0]));
+    private static final Set<String> VIDEO = with(VideoCommands.OPTIONS, VideoCommands.SWITCHES.toArray(new String[0]));
     private static final Set<String> COMMON = Set.of("catalog", "model", "quantized", AdapterOption.NAME);
 
     private final PrintStream out;
@@ -163,8 +166,8 @@ public final class StyleFinder {
     }
 
     private int find(CommandLine line) {
-        line.allowOnly(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream",
-                KeywordSide.NO_KEYWORDS, KeywordSide.FUSION));
+        line.allowOnly(with(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream",
+                KeywordSide.NO_KEYWORDS, KeywordSide.FUSION), VIDEO.toArray(new String[0])));
         KeywordSide.checkOptions(line);
         String text = line.get("text");
         Path image = line.path("image", null);
@@ -179,6 +182,13 @@ public final class StyleFinder {
         try (ClipOnnxEncoder encoder = openEncoder(line)) {
             if (image != null) {
                 encoder.encode(ImageContent.of(image)); // an unreadable photo fails now, before the catalogue is indexed
+            }
+            if (line.get("videos") != null) {
+                if (line.get(AdapterOption.NAME) != null) {
+                    throw new UsageException("--" + AdapterOption.NAME + " does not apply to --videos yet");
+                }
+                return VideoCommands.find(line, encoder, generator, query.build(), this::buildCatalogue,
+                        rag -> printAnswer(rag, query.build(), line.has("stream")), err);
             }
             try (HnswVectorStore store = openIndex(line, encoder);
                     KeywordSide keywords = KeywordSide.open(line, store, err)) {
@@ -221,6 +231,10 @@ public final class StyleFinder {
     }
 
     private int index(CommandLine line) {
+        if (line.get("videos") != null) {
+            throw new UsageException("index --videos is not available yet: the saved index is an HNSW store, which "
+                    + "does not hold videos yet; use find --videos DIR, which indexes the catalogue and the videos");
+        }
         line.allowOnly(with(COMMON, "out", KeywordSide.NO_KEYWORDS));
         String out = line.get("out");
         if (out == null) {
@@ -256,6 +270,17 @@ public final class StyleFinder {
     }
 
     private int eval(CommandLine line) {
+        if (line.get("videos") != null) {
+            if (line.get(AdapterOption.NAME) != null) {
+                throw new UsageException("--" + AdapterOption.NAME + " does not apply to --videos yet");
+            }
+            line.allowOnly(with(with(COMMON, "queries", "k"), VIDEO.toArray(new String[0])));
+            try (ClipOnnxEncoder encoder = openEncoder(line);
+                    dev.mmrag.core.ExactVectorStore store = new dev.mmrag.core.ExactVectorStore(encoder.dimension(),
+                            Metric.COSINE)) {
+                return VideoCommands.eval(line, encoder, store, out, err);
+            }
+        }
         line.allowOnly(with(COMMON, "queries", "k", "index", KeywordSide.NO_KEYWORDS, KeywordSide.FUSION,
                 KeywordSide.TUNE_FUSION));
         KeywordSide.checkOptions(line);
@@ -336,7 +361,18 @@ public final class StyleFinder {
         Catalog catalog = Catalog.load(folder != null ? folder : Assets.styleCatalog());
         HnswVectorStore store = HnswVectorStore.builder(encoder.dimension(), Metric.COSINE)
                 .initialCapacity(catalog.items().size()).properties(AdapterOption.of(line).indexProperties()).build();
-        MultimodalRag rag = MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store).build();
+        indexCatalogue(catalog, AdapterOption.of(line).wrap(encoder), store);
+        return store;
+    }
+
+    /** Indexes the catalogue of {@code --catalog} (or the bundled one) into a store; for the video commands. */
+    private void buildCatalogue(CommandLine line, ClipOnnxEncoder encoder, dev.mmrag.api.VectorStore store) {
+        Path folder = line.path("catalog", null);
+        indexCatalogue(Catalog.load(folder != null ? folder : Assets.styleCatalog()), encoder, store);
+    }
+
+    private void indexCatalogue(Catalog catalog, Encoder encoder, dev.mmrag.api.VectorStore store) {
+        MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).build();
         IndexReport report = rag.index(catalog.items(), progress());
         err.println("Indexed " + report.indexed() + " of " + report.total() + " products from " + catalog.folder()
                 + " in " + String.format(Locale.ROOT, "%.1f", report.elapsed().toMillis() / 1000.0) + " s");
@@ -347,7 +383,6 @@ public final class StyleFinder {
             store.close();
             throw new InvalidInputException("no product of " + catalog.folder() + " could be indexed");
         }
-        return store;
     }
 
     private IndexingListener progress() {

@@ -453,7 +453,7 @@ public final class ClipOnnxEncoder implements Encoder {
         private String visionModelFile;
         private String textOutput = DEFAULT_TEXT_OUTPUT;
         private String imageOutput = DEFAULT_IMAGE_OUTPUT;
-        private Set<Modality> modalities = EnumSet.allOf(Modality.class);
+        private Set<Modality> modalities = EnumSet.of(Modality.TEXT, Modality.IMAGE);
         private int batchSize = DEFAULT_BATCH_SIZE;
         private int intraOpThreads = Runtime.getRuntime().availableProcessors();
         private OptimizationLevel optimizationLevel = OptimizationLevel.ALL;
@@ -523,6 +523,10 @@ public final class ClipOnnxEncoder implements Encoder {
         public Builder modalities(Set<Modality> modalities) {
             if (modalities == null || modalities.isEmpty()) {
                 throw new InvalidInputException("modalities must not be null or empty, got " + modalities);
+            }
+            if (modalities.contains(Modality.VIDEO)) {
+                throw new InvalidInputException("modalities " + modalities + " include VIDEO; CLIP embeds text and "
+                        + "stills: cut a video into keyframes with a Segmenter (mmrag-ffmpeg) first");
             }
             this.modalities = EnumSet.copyOf(modalities);
             return this;

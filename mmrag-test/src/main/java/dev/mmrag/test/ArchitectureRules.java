@@ -33,7 +33,8 @@ public final class ArchitectureRules {
     /** The packages of the adapter modules. */
     public static final List<String> ADAPTERS = List.of(
             "dev.mmrag.onnx", "dev.mmrag.store.inmem", "dev.mmrag.store.elasticsearch", "dev.mmrag.langchain4j",
-            "dev.mmrag.lucene");
+            "dev.mmrag.lucene",
+            "dev.mmrag.ffmpeg");
 
     private ArchitectureRules() {
     }

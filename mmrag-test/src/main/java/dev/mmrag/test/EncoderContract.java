@@ -195,9 +195,17 @@ public abstract class EncoderContract {
     }
 
     @Test
+    void aVideoIsRejectedBecauseEncodersEmbedStillsAndTextsOnly() {
+        Encoder encoder = encoder(supportedModalities());
+        assertThat(encoder.supports(Modality.VIDEO)).isFalse();
+        assertThatThrownBy(() -> encoder.encode(dev.mmrag.api.VideoContent.of(java.nio.file.Path.of("clip.mp4"))))
+                .isInstanceOf(UnsupportedModalityException.class).hasMessageContaining("VIDEO");
+    }
+
+    @Test
     void aModalityTheEncoderWasNotBuiltForIsRejectedEvenInAMixedBatch() {
         boolean checked = false;
-        for (Modality missing : Modality.values()) {
+        for (Modality missing : supportedModalities()) {
             Set<Modality> enabled = EnumSet.copyOf(supportedModalities());
             enabled.remove(missing);
             if (enabled.isEmpty()) {

@@ -43,7 +43,7 @@ public final class KeywordTestEncoder implements Encoder {
 
     /** An encoder of dimension 128 for text and images. */
     public KeywordTestEncoder() {
-        this(128, EnumSet.allOf(Modality.class));
+        this(128, EnumSet.of(Modality.TEXT, Modality.IMAGE));
     }
 
     /**
@@ -52,6 +52,10 @@ public final class KeywordTestEncoder implements Encoder {
      */
     public KeywordTestEncoder(int dimension, Set<Modality> modalities) {
         this.dimension = dimension;
+        if (modalities.contains(Modality.VIDEO)) {
+            throw new InvalidInputException("KeywordTestEncoder embeds text and test images, not VIDEO (got "
+                    + modalities + ")");
+        }
         this.modalities = Set.copyOf(modalities);
     }
 

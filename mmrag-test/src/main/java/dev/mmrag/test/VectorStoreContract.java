@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The behaviour every {@link VectorStore} must have. A store's test class extends this and implements
  * {@link #newStore(int, Metric)}; the suite then checks upsert, delete, get, count, search order and scores,
- * every kind of filter, input validation and concurrent use.
+ * every kind of filter, input validation and concurrent use. A store that holds segmented items (videos)
+ * extends {@link SegmentStoreContract} instead, which adds the segment rules.
  *
  * <p>Data sets are small (at most a few hundred vectors), so an approximate store is expected to return the
  * exact answer here; its recall on large data sets is for its own tests.
@@ -75,13 +76,13 @@ public abstract class VectorStoreContract {
         return 200;
     }
 
-    private VectorStore store(int dimension, Metric metric) {
+    protected VectorStore store(int dimension, Metric metric) {
         VectorStore store = newStore(dimension, metric);
         created.add(store);
         return store;
     }
 
-    private VectorStore store() {
+    protected VectorStore store() {
         return store(DIM, Metric.COSINE);
     }
 
@@ -560,7 +561,7 @@ public abstract class VectorStoreContract {
         return records;
     }
 
-    private static VectorRecord byId(List<VectorRecord> records, String id) {
+    protected static VectorRecord byId(List<VectorRecord> records, String id) {
         return records.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
     }
 

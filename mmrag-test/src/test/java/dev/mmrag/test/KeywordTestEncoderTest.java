@@ -12,7 +12,7 @@ class KeywordTestEncoderTest extends EncoderContract {
 
     @Override
     protected Set<Modality> supportedModalities() {
-        return EnumSet.allOf(Modality.class);
+        return EnumSet.of(Modality.TEXT, Modality.IMAGE);
     }
 
     @Override

@@ -300,7 +300,17 @@ public final class ElasticsearchVectorStore implements VectorStore {
     @Override
     public BatchResult upsert(List<VectorRecord> records) {
         List<ItemFailure> failures = new ArrayList<>();
-        List<Integer> valid = Vectors.checkRecords(records, dimension, metric, failures);
+        List<Integer> valid = new ArrayList<>(Vectors.checkRecords(records, dimension, metric, failures));
+        valid.removeIf(i -> {
+            VectorRecord record = records.get(i);
+            if (!record.segmented()) {
+                return false;
+            }
+            failures.add(ItemFailure.of(record.id(), i, new InvalidInputException("item '" + record.id() + "' has "
+                    + record.segments().size() + " segments; ElasticsearchVectorStore does not hold segmented items"
+                    + " (videos) yet: keep them in an ExactVectorStore")));
+            return true;
+        });
         boolean severalRequests = valid.size() > bulkBatchSize;
         Refresh refresh = severalRequests ? Refresh.False : refreshPolicy.refresh();
         boolean requestFailed = false;

@@ -10,8 +10,10 @@ import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.ItemFailure;
 import dev.mmrag.api.Metadata;
 import dev.mmrag.api.Metric;
+import dev.mmrag.api.Moment;
 import dev.mmrag.api.SearchHit;
 import dev.mmrag.api.SearchRequest;
+import dev.mmrag.api.SegmentVector;
 import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
@@ -162,6 +164,8 @@ public final class HnswVectorStore implements VectorStore {
     /** The items stored without a graph node of their own, as near-duplicates of one that has. */
     private final DuplicateGroups groups = new DuplicateGroups();
     private final Set<String> metadataKeys = ConcurrentHashMap.newKeySet();
+    /** The graph nodes of segmented items' segments (each such item has one per segment, and no node of its own). */
+    private volatile long segmentNodes;
     /** Held by upserts, deletes and saves: one at a time. */
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Read-held by every graph search, write-held while the graph grows its capacity. */
@@ -251,6 +255,10 @@ public final class HnswVectorStore implements VectorStore {
         }
         HnswVectorStore store = new HnswVectorStore(builder(header), index, header.slotsUsed());
         for (HnswItem item : index.items()) {
+            if (item.id().indexOf('\u0000') >= 0) {
+                throw new StoreException("store file " + path + " is inconsistent: it holds the live segment node '"
+                        + item.id().replace('\u0000', '#') + "', and saved stores hold no segmented items");
+            }
             if (item.dimensions() != header.dimension()) {
                 throw new StoreException("store file " + path + " is inconsistent: item '" + item.id()
                         + "' has dimension " + item.dimensions() + ", expected " + header.dimension());
@@ -332,6 +340,13 @@ public final class HnswVectorStore implements VectorStore {
         }
         writeLock.lock();
         try {
+            for (HnswItem item : items.values()) {
+                if (item.isSegmented()) {
+                    throw new StoreException("could not save the store to " + path + ": it holds segmented items "
+                            + "(videos, such as '" + item.id() + "'), which the file format does not hold yet; "
+                            + "nothing was written");
+                }
+            }
             List<Map.Entry<String, HnswItem>> members = groups.all();
             StoreFile.Header header = new StoreFile.Header(dimension, metric, m, efConstruction, ef,
                     index.getMaxItemCount(), slotsUsed, items.size(), properties, members.size());
@@ -437,7 +452,9 @@ public final class HnswVectorStore implements VectorStore {
             VectorRecord record = records.get(position);
             try {
                 ItemCodec.checkMetadataLimits(record.id(), record.metadata());
-                valid.add(new HnswItem(record.id(), record.vector(), record.metadata()));
+                valid.add(record.segmented()
+                        ? HnswItem.segmented(record.id(), record.vector(), record.metadata(), record.segments())
+                        : new HnswItem(record.id(), record.vector(), record.metadata()));
                 positions.add(position);
             } catch (InvalidInputException e) {
                 failures.add(ItemFailure.of(record.id(), position, e));
@@ -462,6 +479,26 @@ public final class HnswVectorStore implements VectorStore {
         return new BatchResult(records.size(), failures);
     }
 
+    /** Removes a segmented item's segment nodes; called with the write lock held. */
+    private void removeSegmentNodes(HnswItem item) {
+        for (HnswItem node : item.segmentNodes()) {
+            index.remove(node.id(), 0);
+        }
+        segmentNodes -= item.segmentNodes().size();
+    }
+
+    /** The item's score for the query in double precision: a segmented item's is its best segment's. */
+    private double score(float[] query, HnswItem item) {
+        if (!item.isSegmented()) {
+            return metric.score(query, item.values());
+        }
+        double best = Double.NEGATIVE_INFINITY;
+        for (HnswItem node : item.segmentNodes()) {
+            best = Math.max(best, metric.score(query, node.values()));
+        }
+        return best;
+    }
+
     /**
      * Stores one item, with the write lock held: a member of a duplicate group stays in it when its new vector is
      * still a near-duplicate of the group's node; a node whose vector is unchanged is updated in place (hnswlib does
@@ -471,6 +508,26 @@ public final class HnswVectorStore implements VectorStore {
      */
     private void put(HnswItem item) {
         HnswItem old = items.get(item.id());
+        if (old != null && (old.isSegmented() || item.isSegmented())) {
+            // An item's nodes are replaced as a whole: no segment of an earlier cut survives.
+            if (old.isSegmented()) {
+                removeSegmentNodes(old);
+            } else if (groups.ofMember(old.id()) != null) {
+                groups.removeMember(old.id());
+            } else {
+                removeNode(old.id());
+            }
+            old = null;
+        }
+        if (item.isSegmented()) {
+            // Segment nodes are never grouped as near-duplicates: a video's moments keep nodes of their own.
+            for (HnswItem node : item.segmentNodes()) {
+                addNode(node);
+            }
+            segmentNodes += item.segmentNodes().size();
+            items.put(item.id(), item);
+            return;
+        }
         if (old != null) {
             DuplicateGroups.Group group = groups.ofMember(old.id());
             if (group != null) {
@@ -568,8 +625,11 @@ public final class HnswVectorStore implements VectorStore {
         try {
             int deleted = 0;
             for (String id : ids) {
-                if (items.remove(id) != null) {
-                    if (groups.ofMember(id) != null) {
+                HnswItem old = items.remove(id);
+                if (old != null) {
+                    if (old.isSegmented()) {
+                        removeSegmentNodes(old);
+                    } else if (groups.ofMember(id) != null) {
                         groups.removeMember(id);
                     } else {
                         removeNode(id);
@@ -587,7 +647,14 @@ public final class HnswVectorStore implements VectorStore {
     public Optional<VectorRecord> get(String id) {
         Ids.check(id);
         HnswItem item = items.get(id);
-        return item == null ? Optional.empty() : Optional.of(new VectorRecord(id, item.values(), item.metadata()));
+        if (item == null) {
+            return Optional.empty();
+        }
+        List<SegmentVector> segments = new ArrayList<>(item.segmentNodes().size());
+        for (HnswItem node : item.segmentNodes()) {
+            segments.add(node.segment());
+        }
+        return Optional.of(new VectorRecord(id, item.values(), item.metadata(), segments));
     }
 
     @Override
@@ -621,6 +688,25 @@ public final class HnswVectorStore implements VectorStore {
         List<HnswItem> nearest = nearest(HnswItem.query(query), request.topK(), wanted);
         List<SearchHit> hits = new ArrayList<>(nearest.size());
         for (HnswItem item : nearest) {
+            if (item.isSegmented()) {
+                // The item's moments are scored exactly, over all its segments, once the graph has found it.
+                List<Moment> moments = new ArrayList<>();
+                double best = Double.NEGATIVE_INFINITY;
+                for (HnswItem node : item.segmentNodes()) {
+                    double score = metric.score(query, node.values());
+                    best = Math.max(best, score);
+                    if (request.accepts(score)) {
+                        moments.add(node.segment().toMoment(score));
+                    }
+                }
+                if (request.accepts(best)) {
+                    moments.sort(Comparator.comparingDouble(Moment::score).reversed());
+                    hits.add(new SearchHit(item.id(), best, item.metadata(),
+                            request.includeVectors() ? item.values() : null,
+                            moments.subList(0, Math.min(moments.size(), request.momentsPerItem()))));
+                }
+                continue;
+            }
             double score = metric.score(query, item.values());
             if (request.accepts(score)) {
                 hits.add(new SearchHit(item.id(), score, item.metadata(),
@@ -638,7 +724,7 @@ public final class HnswVectorStore implements VectorStore {
      */
     private List<HnswItem> nearest(HnswItem query, int topK, Predicate<HnswItem> wanted) {
         int target = Math.max(ef, topK);
-        int live = items.size();
+        int live = (int) Math.min(Integer.MAX_VALUE, items.size() + segmentNodes);
         int width = target;
         while (true) {
             if (width >= exactScanFraction * live) {
@@ -649,15 +735,19 @@ public final class HnswVectorStore implements VectorStore {
             List<Candidate> matches = new ArrayList<>(Math.min(found.size(), target));
             boolean grouped = false;
             for (SearchResult<HnswItem, Float> result : found) {
-                HnswItem item = result.item();
-                // An item replaced or deleted while the walk ran is no longer the one stored under its id. A member
+                HnswItem node = result.item();
+                // An item replaced or deleted while the walk ran is no longer the one stored under its id; a
+                // segmented item (a video) is found through its closest segment node, and counted once. A member
                 // that has just got a node of its own may be found twice, as a node and as a member.
-                if (items.get(item.id()) == item && wanted.test(item) && !(grouped && contains(matches, item))) {
-                    matches.add(new Candidate(item, result.distance()));
+                HnswItem entry = liveEntry(node);
+                if (entry != null && wanted.test(entry)
+                        && !((grouped || entry.isSegmented()) && contains(matches, entry))) {
+                    matches.add(new Candidate(entry, result.distance()));
                 }
                 // The items that share the node's vector (see DuplicateGroups), at its distance within the
                 // near-duplicate tolerance; once enough are found, the rest of a large group ties with those taken.
-                DuplicateGroups.Group group = groups.ofNode(item.id());
+                // Segment nodes never have a group.
+                DuplicateGroups.Group group = groups.ofNode(node.id());
                 if (group != null) {
                     for (HnswItem member : group.members.values()) {
                         if (matches.size() >= target) {
@@ -679,7 +769,7 @@ public final class HnswVectorStore implements VectorStore {
                     // matches by their scores in double precision, as search reports them.
                     float[] values = query.values();
                     matches.sort(Comparator.comparingDouble(
-                            (Candidate candidate) -> metric.score(values, candidate.item().values())).reversed());
+                            (Candidate candidate) -> score(values, candidate.item())).reversed());
                 }
                 List<HnswItem> nearest = new ArrayList<>(topK);
                 for (Candidate candidate : matches.subList(0, topK)) {
@@ -710,7 +800,23 @@ public final class HnswVectorStore implements VectorStore {
         return false;
     }
 
-        private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
+    /**
+     * The stored entry a graph node stands for, or null when the node is stale: an item replaced or deleted while
+     * the walk ran is no longer the one stored under its id.
+     */
+    private HnswItem liveEntry(HnswItem node) {
+        HnswItem entry = items.get(node.owner());
+        if (entry == null) {
+            return null;
+        }
+        if (node.segmentIndex() < 0) {
+            return entry == node ? entry : null;
+        }
+        List<HnswItem> nodes = entry.segmentNodes();
+        return node.segmentIndex() < nodes.size() && nodes.get(node.segmentIndex()) == node ? entry : null;
+    }
+
+    private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
         graphWalks.increment();
         layoutLock.readLock().lock();
         try {
@@ -728,7 +834,15 @@ public final class HnswVectorStore implements VectorStore {
             if (!wanted.test(item)) {
                 continue;
             }
-            float d = distance.distance(query, item);
+            float d;
+            if (item.isSegmented()) {
+                d = Float.POSITIVE_INFINITY;
+                for (HnswItem node : item.segmentNodes()) {
+                    d = Math.min(d, distance.distance(query, node));
+                }
+            } else {
+                d = distance.distance(query, item);
+            }
             if (best.size() < topK) {
                 best.add(new Candidate(item, d));
             } else if (d < best.peek().distance()) {
