@@ -1,6 +1,8 @@
 package dev.mmrag.core;
 
+import dev.mmrag.api.AudioContent;
 import dev.mmrag.api.Content;
+import dev.mmrag.api.TextContent;
 import dev.mmrag.api.Encoder;
 import dev.mmrag.api.EncodingException;
 import dev.mmrag.api.InvalidInputException;
@@ -26,7 +28,8 @@ import java.util.Map;
  * Turns the segmented items of a batch (videos) into records with many segment vectors: segment with the
  * {@link Segmenter}, embed each segment's still or text with the {@link Encoder} in batches, merge a segment
  * whose vector is within the duplicate cosine of the previous kept one into it (its span grows, its keyframe
- * stays), and give the item the normalised mean of its kept segments as its vector.
+ * stays; spoken passages, text segments without keyframe, are never merged and their words are kept in the
+ * stored metadata, see {@link SpokenMoments}), and give the item the normalised mean of its kept segments as its vector.
  *
  * <p>Thread-safety: immutable; safe for concurrent use when the encoder and segmenter are.
  */
@@ -44,9 +47,10 @@ final class SegmentIndexer {
         this.batchSize = batchSize;
     }
 
-    /** @return whether the item is indexed through segments (it holds a video) */
+    /** @return whether the item is indexed through segments (it holds a video or an audio recording) */
     static boolean isSegmented(Item item) {
-        return item.contents().size() == 1 && item.contents().get(0).modality() == Modality.VIDEO;
+        return item.contents().size() == 1 && (item.contents().get(0).modality() == Modality.VIDEO
+                || item.contents().get(0).modality() == Modality.AUDIO);
     }
 
     /**
@@ -64,7 +68,10 @@ final class SegmentIndexer {
             it.remove();
             List<String> itemWarnings = new ArrayList<>();
             try {
-                records.put(entry.getKey(), record(entry.getValue(), itemWarnings));
+                VectorRecord record = record(entry.getValue(), itemWarnings);
+                if (record != null) {
+                    records.put(entry.getKey(), record);
+                }
                 warnings.addAll(itemWarnings);
             } catch (MmragException e) {
                 failures.add(ItemFailure.of(entry.getValue().id(), entry.getKey(), e));
@@ -73,6 +80,7 @@ final class SegmentIndexer {
         return records;
     }
 
+    /** @return the item's record, or null for an audio item in which no speech was heard (a warning says so) */
     VectorRecord record(Item item, List<String> warnings) {
         Content content = item.contents().get(0);
         if (segmenter == null) {
@@ -85,12 +93,21 @@ final class SegmentIndexer {
             warnings.add("item '" + item.id() + "': " + warning);
         }
         List<Segment> segments = segmentation.segments();
+        if (segments.isEmpty() && content instanceof AudioContent) {
+            warnings.add("item '" + item.id() + "': no speech was heard in " + content.describe()
+                    + "; nothing was indexed for it");
+            return null;
+        }
         if (segments.isEmpty()) {
             throw new InvalidInputException("item '" + item.id() + "': " + content.describe()
                     + " gave no segments" + (segmentation.warnings().isEmpty() ? "" : " " + segmentation.warnings()));
         }
         List<SegmentVector> kept = new ArrayList<>();
+        List<Long> spokenStarts = new ArrayList<>();
+        List<Long> spokenEnds = new ArrayList<>();
+        List<String> spokenTexts = new ArrayList<>();
         float[] lastKept = null;
+        int lastKeptIndex = -1;
         for (int from = 0; from < segments.size(); from += batchSize) {
             List<Segment> chunk = segments.subList(from, Math.min(segments.size(), from + batchSize));
             List<Content> contents = new ArrayList<>(chunk.size());
@@ -105,14 +122,21 @@ final class SegmentIndexer {
             for (int i = 0; i < chunk.size(); i++) {
                 Segment segment = chunk.get(i);
                 float[] vector = vectors.get(i);
-                if (lastKept != null && cosine(vector, lastKept) >= duplicateCosine) {
-                    SegmentVector previous = kept.remove(kept.size() - 1);
+                if (isSpoken(segment)) {
+                    // a spoken passage is never merged: its words are kept, and quoted, as they are
+                    kept.add(new SegmentVector(segment.span(), vector, null));
+                    spokenStarts.add(segment.span().startMs());
+                    spokenEnds.add(segment.span().endMs());
+                    spokenTexts.add(((TextContent) segment.content()).text());
+                } else if (lastKept != null && cosine(vector, lastKept) >= duplicateCosine) {
+                    SegmentVector previous = kept.get(lastKeptIndex);
                     TimeSpan merged = new TimeSpan(previous.span().startMs(),
                             Math.max(previous.span().endMs(), segment.span().endMs()));
-                    kept.add(new SegmentVector(merged, lastKept, previous.keyframe()));
+                    kept.set(lastKeptIndex, new SegmentVector(merged, lastKept, previous.keyframe()));
                 } else {
                     kept.add(new SegmentVector(segment.span(), vector, segment.keyframe()));
                     lastKept = vector;
+                    lastKeptIndex = kept.size() - 1;
                 }
             }
         }
@@ -127,7 +151,16 @@ final class SegmentIndexer {
         if (content instanceof VideoContent) {
             metadata.put(Item.VIDEO_REF_KEY, ((VideoContent) content).reference());
         }
+        if (content instanceof AudioContent) {
+            metadata.put(Item.AUDIO_REF_KEY, ((AudioContent) content).reference());
+        }
+        SpokenMoments.store(metadata, spokenStarts, spokenEnds, spokenTexts);
         return new VectorRecord(item.id(), Vectors.normalizeInPlace(mean), metadata, kept);
+    }
+
+    /** A spoken passage: a text segment without keyframe (what an audio segmenter makes of a transcript). */
+    private static boolean isSpoken(Segment segment) {
+        return segment.content() instanceof TextContent && segment.keyframe() == null;
     }
 
     private static double cosine(float[] a, float[] b) {
