@@ -167,26 +167,43 @@ public final class TranscriptionStandIn implements AutoCloseable {
     private String answer(Upload upload) {
         double duration = upload.durationMs();
         StringBuilder segments = new StringBuilder();
-        int id = 0;
         StringBuilder text = new StringBuilder();
-        for (Line line : script) {
-            double start = line.startMs - upload.offsetMs;
-            double end = line.endMs - upload.offsetMs;
-            double inside = Math.min(end, duration) - Math.max(start, 0);
-            if (inside <= 0 || inside < 0.5 * (end - start)) {
-                continue;
-            }
+        int id = 0;
+        for (Line line : heard(script, upload.offsetMs, duration)) {
             if (segments.length() > 0) {
                 segments.append(',');
             }
             segments.append(String.format(Locale.ROOT,
                     "{\"id\":%d,\"seek\":0,\"start\":%.3f,\"end\":%.3f,\"text\":\" %s\",\"avg_logprob\":-0.2,"
                             + "\"no_speech_prob\":0.01}",
-                    id++, Math.max(0, start) / 1000, Math.min(end, duration) / 1000, escape(line.text)));
+                    id++, line.startMs / 1000.0, line.endMs / 1000.0, escape(line.text)));
             text.append(' ').append(line.text);
         }
         return String.format(Locale.ROOT, "{\"task\":\"transcribe\",\"language\":\"english\",\"duration\":%.3f,"
                 + "\"text\":\"%s\",\"segments\":[%s]}", duration / 1000, escape(text.toString().strip()), segments);
+    }
+
+    /**
+     * The script's lines a piece of audio holds, as a recogniser would hear them: the lines at least half inside
+     * {@code [offsetMs, offsetMs + durationMs)}, their times relative to the piece and clipped to it.
+     *
+     * @param script the lines, absolute times
+     * @param offsetMs where the piece starts in the source
+     * @param durationMs how long it lasts
+     * @return the lines heard, relative times
+     */
+    static List<Line> heard(List<Line> script, long offsetMs, double durationMs) {
+        List<Line> out = new ArrayList<>();
+        for (Line line : script) {
+            double start = line.startMs - offsetMs;
+            double end = line.endMs - offsetMs;
+            double inside = Math.min(end, durationMs) - Math.max(start, 0);
+            if (inside <= 0 || inside < 0.5 * (end - start)) {
+                continue;
+            }
+            out.add(new Line(Math.round(Math.max(0, start)), Math.round(Math.min(end, durationMs)), line.text));
+        }
+        return out;
     }
 
     private Upload read(HttpExchange exchange) throws IOException {
@@ -268,8 +285,12 @@ public final class TranscriptionStandIn implements AutoCloseable {
                 file.length);
     }
 
-    /** Where the piece's samples lie in the source, in ms; 0 without source or when it cannot be told. */
     private long locate(short[] piece, int rate) {
+        return locate(source, piece, rate);
+    }
+
+    /** Where the piece's samples lie in the source, in ms; 0 without source or when it cannot be told. */
+    static long locate(short[] source, short[] piece, int rate) {
         if (source == null) {
             return 0;
         }
