@@ -54,7 +54,8 @@ import java.util.function.Consumer;
  *
  * <p>An item holding a video is cut by the configured {@link Segmenter} into time-coded segments; each
  * segment's still is embedded, a segment within {@link Builder#duplicateCosine(double)} of the previous kept one
- * is merged into it (its span grows), and the item is stored as one record with all its segment vectors (see
+ * is merged into it (its span grows), one within that cosine of an earlier kept one is dropped (a shot seen again:
+ * the earlier moment stands for it), and the item is stored as one record with all its segment vectors (see
  * {@link VectorRecord#segments()}), its video's reference under {@link Item#VIDEO_REF_KEY}. Segmentation warnings
  * (corrupt packets) go to the report's warnings.
  *
@@ -419,8 +420,8 @@ public final class MultimodalRag {
 
         /**
          * @param cosine a segment whose vector has at least this cosine similarity with the previous kept segment
-         *     of the same item is merged into it (default {@value MultimodalRag#DEFAULT_DUPLICATE_COSINE}); above
-         *     1 keeps every segment
+         *     of the same item is merged into it, and one that close to an earlier kept segment is dropped (default
+         *     {@value MultimodalRag#DEFAULT_DUPLICATE_COSINE}); above 1 keeps every segment
          * @return this builder
          */
         public Builder duplicateCosine(double cosine) {

@@ -28,8 +28,10 @@ import java.util.Map;
  * Turns the segmented items of a batch (videos) into records with many segment vectors: segment with the
  * {@link Segmenter}, embed each segment's still or text with the {@link Encoder} in batches, merge a segment
  * whose vector is within the duplicate cosine of the previous kept one into it (its span grows, its keyframe
- * stays; spoken passages, text segments without keyframe, are never merged and their words are kept in the
- * stored metadata, see {@link SpokenMoments}), and give the item the normalised mean of its kept segments as its vector.
+ * stays), drop one within that cosine of an earlier kept one (a shot seen again: the earlier moment stands for
+ * it), and give the item the normalised mean of its kept segments as its vector. Spoken passages, text segments
+ * without keyframe, are never merged or dropped, and their words are kept in the stored metadata (see
+ * {@link SpokenMoments}).
  *
  * <p>Thread-safety: immutable; safe for concurrent use when the encoder and segmenter are.
  */
@@ -133,7 +135,7 @@ final class SegmentIndexer {
                     TimeSpan merged = new TimeSpan(previous.span().startMs(),
                             Math.max(previous.span().endMs(), segment.span().endMs()));
                     kept.set(lastKeptIndex, new SegmentVector(merged, lastKept, previous.keyframe()));
-                } else {
+                } else if (!repeatsAnEarlierOne(vector, kept, lastKeptIndex)) {
                     kept.add(new SegmentVector(segment.span(), vector, segment.keyframe()));
                     lastKept = vector;
                     lastKeptIndex = kept.size() - 1;
@@ -161,6 +163,20 @@ final class SegmentIndexer {
     /** A spoken passage: a text segment without keyframe (what an audio segmenter makes of a transcript). */
     private static boolean isSpoken(Segment segment) {
         return segment.content() instanceof TextContent && segment.keyframe() == null;
+    }
+
+    /**
+     * Whether the vector is a near-duplicate of a kept visual segment before the previous kept visual one (a shot
+     * seen again); spoken passages are not compared.
+     */
+    private boolean repeatsAnEarlierOne(float[] vector, List<SegmentVector> kept, int lastVisualIndex) {
+        for (int i = 0; i < kept.size(); i++) {
+            if (i != lastVisualIndex && kept.get(i).keyframe() != null
+                    && cosine(vector, kept.get(i).vector()) >= duplicateCosine) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double cosine(float[] a, float[] b) {

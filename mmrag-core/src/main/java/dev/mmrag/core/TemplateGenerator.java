@@ -28,8 +28,8 @@ import java.util.Map;
  * once, when the generator is made, so a malformed one fails then and never at an answer.
  *
  * <p>Under a video hit's line come its moments, best first, one a line:
- * {@code     seen in lookbook.mp4 at 0:12-0:17 (score 0.812)}, or for a spoken moment (a passage of the sound track
- * or of an audio item) {@code     heard in lookbook.mp4 at 0:42: 'the red striped t-shirt' (score 0.790)}.
+ * {@code     seen in lookbook.mp4 at 0:12-0:17 (score 0.81)}, or for a spoken moment (a passage of the sound track
+ * or of an audio item) {@code     heard in lookbook.mp4 at 0:42: 'the red striped t-shirt' (score 0.79)}.
  *
  * <p>Defaults: header {@value #DEFAULT_HEADER}; item {@value #DEFAULT_ITEM}; empty {@value #DEFAULT_EMPTY}.
  *

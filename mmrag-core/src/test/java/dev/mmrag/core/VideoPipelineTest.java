@@ -114,7 +114,7 @@ class VideoPipelineTest {
         assertThat(video.videoName()).contains("lookbook.mp4");
 
         Answer answer = rag.ask(Query.builder().text("red striped hat").topK(2).build());
-        assertThat(answer.text()).contains("seen in lookbook.mp4 at 0:12-0:17 (score 1.000)");
+        assertThat(answer.text()).contains("seen in lookbook.mp4 at 0:12-0:17 (score 1.00)");
     }
 
     @Test
@@ -146,6 +146,16 @@ class VideoPipelineTest {
                 .containsExactly(new TimeSpan(0, 15000), new TimeSpan(15000, 20000));
         assertThat(stored.segments().get(0).keyframe().reference()).endsWith("v.mp4-0.jpg");
         assertThat(stored.metadata().get(Item.VIDEO_REF_KEY)).isEqualTo(dir.resolve("v.mp4").toAbsolutePath().toString());
+    }
+
+    @Test
+    void aShotSeenAgainLaterIsDroppedAndItsFirstMomentStandsForIt() throws IOException {
+        ExactVectorStore store = new ExactVectorStore(128, Metric.COSINE);
+        MultimodalRag rag = rag(store);
+        rag.index(List.of(Item.of("v", VideoContent.of(video("v.mp4", "0 5000 white studio wall",
+                "5000 10000 red striped hat", "10000 15000 white studio wall", "15000 20000 blue shoes")))));
+        assertThat(store.get("v").orElseThrow().segments()).extracting(s -> s.span())
+                .containsExactly(new TimeSpan(0, 5000), new TimeSpan(5000, 10000), new TimeSpan(15000, 20000));
     }
 
     @Test

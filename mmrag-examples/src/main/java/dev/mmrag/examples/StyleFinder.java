@@ -70,11 +70,14 @@ public final class StyleFinder {
             "  --stream         print the answer as it is generated",
             "  Keys are read from OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY. If the model fails, the",
             "  offline answer is printed instead and marked as a fallback.",
-            "");
+            "",
+            VideoCommands.USAGE);
 
-    private static final Set<String> OPTIONS = Set.of("image", "text", "k", "catalog", "model", "index", "out",
-            "queries", "llm", "llm-model", "base-url");
-    private static final Set<String> SWITCHES = Set.of("help", "stream", "quantized");
+    private static final Set<String> OPTIONS = with(Set.of("image", "text", "k", "catalog", "model", "index", "out",
+            "queries", "llm", "llm-model", "base-url"), VideoCommands.OPTIONS.toArray(new String[0]));
+    private static final Set<String> SWITCHES = with(Set.of("help", "stream", "quantized"),
+            VideoCommands.SWITCHES.toArray(new String[0]));
+    private static final Set<String> VIDEO = with(VideoCommands.OPTIONS, VideoCommands.SWITCHES.toArray(new String[0]));
     private static final Set<String> COMMON = Set.of("catalog", "model", "quantized");
 
     private final PrintStream out;
@@ -133,7 +136,8 @@ public final class StyleFinder {
     }
 
     private int find(CommandLine line) {
-        line.allowOnly(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream"));
+        line.allowOnly(with(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream"),
+                VIDEO.toArray(new String[0])));
         String text = line.get("text");
         Path image = line.path("image", null);
         if (text == null && image == null) {
@@ -147,6 +151,10 @@ public final class StyleFinder {
         try (ClipOnnxEncoder encoder = openEncoder(line)) {
             if (image != null) {
                 encoder.encode(ImageContent.of(image)); // an unreadable photo fails now, before the catalogue is indexed
+            }
+            if (line.get("videos") != null) {
+                return VideoCommands.find(line, encoder, generator, query.build(), this::buildCatalogue,
+                        rag -> printAnswer(rag, query.build(), line.has("stream")), err);
             }
             try (HnswVectorStore store = openIndex(line, encoder)) {
                 MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).generator(generator).build();
@@ -187,6 +195,10 @@ public final class StyleFinder {
     }
 
     private int index(CommandLine line) {
+        if (line.get("videos") != null) {
+            throw new UsageException("index --videos is not available yet: the saved index is an HNSW store, which "
+                    + "does not hold videos yet; use find --videos DIR, which indexes the catalogue and the videos");
+        }
         line.allowOnly(with(COMMON, "out"));
         String out = line.get("out");
         if (out == null) {
@@ -200,6 +212,14 @@ public final class StyleFinder {
     }
 
     private int eval(CommandLine line) {
+        if (line.get("videos") != null) {
+            line.allowOnly(with(with(COMMON, "queries", "k"), VIDEO.toArray(new String[0])));
+            try (ClipOnnxEncoder encoder = openEncoder(line);
+                    dev.mmrag.core.ExactVectorStore store = new dev.mmrag.core.ExactVectorStore(encoder.dimension(),
+                            Metric.COSINE)) {
+                return VideoCommands.eval(line, encoder, store, out, err);
+            }
+        }
         line.allowOnly(with(COMMON, "queries", "k", "index"));
         Path file = line.path("queries", Assets.styleQueries().resolve("image-queries.jsonl"));
         List<LabelledQuery> queries = LabelledQuery.load(file);
@@ -242,6 +262,17 @@ public final class StyleFinder {
         Catalog catalog = Catalog.load(folder != null ? folder : Assets.styleCatalog());
         HnswVectorStore store = HnswVectorStore.builder(encoder.dimension(), Metric.COSINE)
                 .initialCapacity(catalog.items().size()).build();
+        indexCatalogue(catalog, encoder, store);
+        return store;
+    }
+
+    /** Indexes the catalogue of {@code --catalog} (or the bundled one) into a store; for the video commands. */
+    private void buildCatalogue(CommandLine line, ClipOnnxEncoder encoder, dev.mmrag.api.VectorStore store) {
+        Path folder = line.path("catalog", null);
+        indexCatalogue(Catalog.load(folder != null ? folder : Assets.styleCatalog()), encoder, store);
+    }
+
+    private void indexCatalogue(Catalog catalog, ClipOnnxEncoder encoder, dev.mmrag.api.VectorStore store) {
         MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).build();
         IndexReport report = rag.index(catalog.items(), progress());
         err.println("Indexed " + report.indexed() + " of " + report.total() + " products from " + catalog.folder()
@@ -253,7 +284,6 @@ public final class StyleFinder {
             store.close();
             throw new InvalidInputException("no product of " + catalog.folder() + " could be indexed");
         }
-        return store;
     }
 
     private IndexingListener progress() {

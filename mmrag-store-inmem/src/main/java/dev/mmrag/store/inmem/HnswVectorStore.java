@@ -9,8 +9,10 @@ import dev.mmrag.api.Ids;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.ItemFailure;
 import dev.mmrag.api.Metric;
+import dev.mmrag.api.Moment;
 import dev.mmrag.api.SearchHit;
 import dev.mmrag.api.SearchRequest;
+import dev.mmrag.api.SegmentVector;
 import dev.mmrag.api.StoreException;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
@@ -133,6 +135,8 @@ public final class HnswVectorStore implements VectorStore {
     private final HnswIndex<String, HnswItem, HnswItem, Float> index;
     private final ConcurrentHashMap<String, HnswItem> items = new ConcurrentHashMap<>();
     private final Set<String> metadataKeys = ConcurrentHashMap.newKeySet();
+    /** Live graph nodes: one per plain item, one per segment of a segmented item; changed under the write lock. */
+    private volatile long liveNodes;
     /** Held by upserts, deletes and saves: one at a time. */
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Read-held by every graph search, write-held while the graph grows its capacity. */
@@ -221,6 +225,10 @@ public final class HnswVectorStore implements VectorStore {
         }
         HnswVectorStore store = new HnswVectorStore(builder(header), index, header.slotsUsed());
         for (HnswItem item : index.items()) {
+            if (item.id().indexOf('\u0000') >= 0) {
+                throw new StoreException("store file " + path + " is inconsistent: it holds the live segment node '"
+                        + item.id().replace('\u0000', '#') + "', and saved stores hold no segmented items");
+            }
             if (item.dimensions() != header.dimension()) {
                 throw new StoreException("store file " + path + " is inconsistent: item '" + item.id()
                         + "' has dimension " + item.dimensions() + ", expected " + header.dimension());
@@ -232,6 +240,7 @@ public final class HnswVectorStore implements VectorStore {
             store.items.put(item.id(), item);
             store.metadataKeys.addAll(item.metadata().keySet());
         }
+        store.liveNodes = store.items.size();
         if (store.items.size() != header.count()) {
             throw new StoreException("store file " + path + " is inconsistent: it holds " + store.items.size()
                     + " items, its header says " + header.count());
@@ -254,6 +263,13 @@ public final class HnswVectorStore implements VectorStore {
         }
         writeLock.lock();
         try {
+            for (HnswItem item : items.values()) {
+                if (item.isSegmented()) {
+                    throw new StoreException("could not save the store to " + path + ": it holds segmented items "
+                            + "(videos, such as '" + item.id() + "'), which the file format does not hold yet; "
+                            + "nothing was written");
+                }
+            }
             StoreFile.Header header = new StoreFile.Header(dimension, metric, m, efConstruction, ef,
                     index.getMaxItemCount(), slotsUsed, items.size());
             StoreFile.write(path, header, index);
@@ -345,13 +361,10 @@ public final class HnswVectorStore implements VectorStore {
         for (int position : checked) {
             VectorRecord record = records.get(position);
             try {
-                if (record.segmented()) {
-                    throw new InvalidInputException("item '" + record.id() + "' has " + record.segments().size()
-                            + " segments; HnswVectorStore does not hold segmented items (videos) yet: keep them in an"
-                            + " ExactVectorStore");
-                }
                 ItemCodec.checkMetadataLimits(record.id(), record.metadata());
-                valid.add(new HnswItem(record.id(), record.vector(), record.metadata()));
+                valid.add(record.segmented()
+                        ? HnswItem.segmented(record.id(), record.vector(), record.metadata(), record.segments())
+                        : new HnswItem(record.id(), record.vector(), record.metadata()));
                 positions.add(position);
             } catch (InvalidInputException e) {
                 failures.add(ItemFailure.of(record.id(), position, e));
@@ -359,15 +372,28 @@ public final class HnswVectorStore implements VectorStore {
         }
         writeLock.lock();
         try {
-            ensureCapacity(valid.size());
+            int nodes = 0;
+            for (HnswItem item : valid) {
+                nodes += item.isSegmented() ? item.segmentNodes().size() : 1;
+            }
+            ensureCapacity(nodes);
             for (int j = 0; j < valid.size(); j++) {
                 HnswItem item = valid.get(j);
                 try {
                     metadataKeys.addAll(item.metadata().keySet());
-                    if (takesNewNode(item)) {
-                        slotsUsed++;
+                    HnswItem old = items.get(item.id());
+                    if (old != null && (old.isSegmented() || item.isSegmented())) {
+                        // An item's nodes are replaced as a whole: no segment of an earlier cut survives.
+                        removeNodes(old);
                     }
-                    index.add(item);
+                    for (HnswItem node : item.isSegmented() ? item.segmentNodes() : List.of(item)) {
+                        if (takesNewNode(node)) {
+                            slotsUsed++;
+                        }
+                        index.add(node);
+                    }
+                    liveNodes += (item.isSegmented() ? item.segmentNodes().size() : 1)
+                            - (old == null ? 0 : old.isSegmented() ? old.segmentNodes().size() : 1);
                     items.put(item.id(), item);
                 } catch (RuntimeException e) {
                     failures.add(ItemFailure.of(item.id(), positions.get(j), new StoreException(
@@ -379,6 +405,13 @@ public final class HnswVectorStore implements VectorStore {
         }
         failures.sort(Comparator.comparingInt(ItemFailure::index));
         return new BatchResult(records.size(), failures);
+    }
+
+    /** Removes an item's graph nodes (its own, or its segments'); called with the write lock held. */
+    private void removeNodes(HnswItem item) {
+        for (HnswItem node : item.isSegmented() ? item.segmentNodes() : List.of(item)) {
+            index.remove(node.id(), 0);
+        }
     }
 
     /**
@@ -421,8 +454,10 @@ public final class HnswVectorStore implements VectorStore {
         try {
             int deleted = 0;
             for (String id : ids) {
-                if (items.remove(id) != null) {
-                    index.remove(id, 0);
+                HnswItem old = items.remove(id);
+                if (old != null) {
+                    removeNodes(old);
+                    liveNodes -= old.isSegmented() ? old.segmentNodes().size() : 1;
                     deleted++;
                 }
             }
@@ -436,7 +471,14 @@ public final class HnswVectorStore implements VectorStore {
     public Optional<VectorRecord> get(String id) {
         Ids.check(id);
         HnswItem item = items.get(id);
-        return item == null ? Optional.empty() : Optional.of(new VectorRecord(id, item.values(), item.metadata()));
+        if (item == null) {
+            return Optional.empty();
+        }
+        List<SegmentVector> segments = new ArrayList<>(item.segmentNodes().size());
+        for (HnswItem node : item.segmentNodes()) {
+            segments.add(node.segment());
+        }
+        return Optional.of(new VectorRecord(id, item.values(), item.metadata(), segments));
     }
 
     @Override
@@ -470,6 +512,25 @@ public final class HnswVectorStore implements VectorStore {
         List<HnswItem> nearest = nearest(HnswItem.query(query), request.topK(), wanted);
         List<SearchHit> hits = new ArrayList<>(nearest.size());
         for (HnswItem item : nearest) {
+            if (item.isSegmented()) {
+                // The item's moments are scored exactly, over all its segments, once the graph has found it.
+                List<Moment> moments = new ArrayList<>();
+                double best = Double.NEGATIVE_INFINITY;
+                for (HnswItem node : item.segmentNodes()) {
+                    double score = metric.score(query, node.values());
+                    best = Math.max(best, score);
+                    if (request.accepts(score)) {
+                        moments.add(node.segment().toMoment(score));
+                    }
+                }
+                if (request.accepts(best)) {
+                    moments.sort(Comparator.comparingDouble(Moment::score).reversed());
+                    hits.add(new SearchHit(item.id(), best, item.metadata(),
+                            request.includeVectors() ? item.values() : null,
+                            moments.subList(0, Math.min(moments.size(), request.momentsPerItem()))));
+                }
+                continue;
+            }
             double score = metric.score(query, item.values());
             if (request.accepts(score)) {
                 hits.add(new SearchHit(item.id(), score, item.metadata(),
@@ -487,7 +548,7 @@ public final class HnswVectorStore implements VectorStore {
      */
     private List<HnswItem> nearest(HnswItem query, int topK, Predicate<HnswItem> wanted) {
         int target = Math.max(ef, topK);
-        int live = items.size();
+        int live = (int) Math.min(Integer.MAX_VALUE, Math.max(items.size(), liveNodes));
         int width = target;
         while (true) {
             if (width >= exactScanFraction * live) {
@@ -495,14 +556,15 @@ public final class HnswVectorStore implements VectorStore {
                 return exactScan(query, topK, wanted);
             }
             List<SearchResult<HnswItem, Float>> found = walkGraph(query, width);
-            List<HnswItem> matches = new ArrayList<>(Math.min(found.size(), target));
+            // Distinct items, closest first: a segmented item is found through its closest segment node.
+            java.util.LinkedHashSet<HnswItem> owners = new java.util.LinkedHashSet<>();
             for (SearchResult<HnswItem, Float> result : found) {
-                HnswItem item = result.item();
-                // An item replaced or deleted while the walk ran is no longer the one stored under its id.
-                if (items.get(item.id()) == item && wanted.test(item)) {
-                    matches.add(item);
+                HnswItem entry = liveEntry(result.item());
+                if (entry != null && wanted.test(entry)) {
+                    owners.add(entry);
                 }
             }
+            List<HnswItem> matches = new ArrayList<>(owners);
             if (matches.size() >= target) {
                 return matches.subList(0, topK);
             }
@@ -514,6 +576,22 @@ public final class HnswVectorStore implements VectorStore {
             long wider = Math.max(2L * width, (long) Math.ceil(target / share));
             width = (int) Math.min(wider, live);
         }
+    }
+
+    /**
+     * The stored entry a graph node stands for, or null when the node is stale: an item replaced or deleted while
+     * the walk ran is no longer the one stored under its id.
+     */
+    private HnswItem liveEntry(HnswItem node) {
+        HnswItem entry = items.get(node.owner());
+        if (entry == null) {
+            return null;
+        }
+        if (node.segmentIndex() < 0) {
+            return entry == node ? entry : null;
+        }
+        List<HnswItem> nodes = entry.segmentNodes();
+        return node.segmentIndex() < nodes.size() && nodes.get(node.segmentIndex()) == node ? entry : null;
     }
 
     private List<SearchResult<HnswItem, Float>> walkGraph(HnswItem query, int width) {
@@ -534,7 +612,15 @@ public final class HnswVectorStore implements VectorStore {
             if (!wanted.test(item)) {
                 continue;
             }
-            float d = distance.distance(query, item);
+            float d;
+            if (item.isSegmented()) {
+                d = Float.POSITIVE_INFINITY;
+                for (HnswItem node : item.segmentNodes()) {
+                    d = Math.min(d, distance.distance(query, node));
+                }
+            } else {
+                d = distance.distance(query, item);
+            }
             if (best.size() < topK) {
                 best.add(new Candidate(item, d));
             } else if (d < best.peek().distance()) {

@@ -172,6 +172,12 @@ final class ItemCodec {
 
     private static String checkedId(String id) throws InvalidObjectException {
         try {
+            int nul = id == null ? -1 : id.indexOf('\u0000');
+            if (nul > 0 && id.substring(nul + 1).matches("[0-9]{1,9}")) {
+                // the tombstone of a deleted video's segment node (see HnswItem#segmented): its owner must be an id
+                Ids.check(id.substring(0, nul));
+                return id;
+            }
             return Ids.check(id);
         } catch (InvalidInputException e) {
             throw invalid("invalid item id: " + e.getMessage(), e);

@@ -13,7 +13,7 @@ import dev.mmrag.api.SearchRequest;
 import dev.mmrag.api.VectorRecord;
 import dev.mmrag.api.VectorStore;
 import dev.mmrag.api.Vectors;
-import dev.mmrag.test.VectorStoreContract;
+import dev.mmrag.test.SegmentStoreContract;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>The contract's data sets are small, so with the defaults most searches here scan exactly;
  * {@link HnswGraphWalkContractTest} runs the same contract with the searches of its larger stores walking the graph.
  */
-class HnswVectorStoreTest extends VectorStoreContract {
+class HnswVectorStoreTest extends SegmentStoreContract {
 
     @Override
     protected VectorStore newStore(int dimension, Metric metric) {
@@ -42,18 +42,37 @@ class HnswVectorStoreTest extends VectorStoreContract {
     }
 
     @Test
-    void aSegmentedItemIsRefusedWithAClearFailureAndTheRestOfTheBatchIsStored() {
-        VectorStore store = newStore(DIM, Metric.COSINE);
-        store.upsert(new VectorRecord("clip", vector(1), Map.of("v", 1L)));
-        VectorRecord video = new VectorRecord("clip", vector(2), Map.of("v", 2L), List.of(
-                new dev.mmrag.api.SegmentVector(new dev.mmrag.api.TimeSpan(0, 1000), vector(2), null)));
-        BatchResult result = store.upsert(List.of(video, new VectorRecord("img", vector(3), Map.of())));
-        assertThat(result.failures()).singleElement().satisfies(f -> {
-            assertThat(f.index()).isZero();
-            assertThat(f.message()).contains("item 'clip'").contains("segmented").contains("ExactVectorStore");
-        });
-        assertThat(store.get("clip").orElseThrow().metadata()).containsEntry("v", 1L);
-        assertThat(store.get("img")).isPresent();
+    void aStoreHoldingVideosRefusesToSaveAndWritesNothing(@TempDir Path dir) {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).build();
+        store.upsert(new VectorRecord("clip", vector(2), Map.of(), List.of(
+                new dev.mmrag.api.SegmentVector(new dev.mmrag.api.TimeSpan(0, 1000), vector(2), null))));
+        Path file = dir.resolve("store.hnsw");
+        assertThatThrownBy(() -> store.save(file)).isInstanceOf(dev.mmrag.api.StoreException.class)
+                .hasMessageContaining("segmented items").hasMessageContaining("'clip'");
+        assertThat(file).doesNotExist();
+        store.delete(List.of("clip"));
+        store.upsert(new VectorRecord("img", vector(3), Map.of()));
+        store.save(file);
+        assertThat(HnswVectorStore.load(file).get("img")).isPresent();
+        store.close();
+    }
+
+    @Test
+    void aVideoWithManySegmentsIsFoundThroughTheGraphAsOneItem() {
+        HnswVectorStore store = HnswVectorStore.builder(DIM, Metric.COSINE).exactScanFraction(1.0).ef(10).build();
+        store.upsert(records(400));
+        List<dev.mmrag.api.SegmentVector> segments = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            segments.add(new dev.mmrag.api.SegmentVector(new dev.mmrag.api.TimeSpan(i * 1000L, i * 1000L + 1000),
+                    vector(7000 + i), null));
+        }
+        store.upsert(new VectorRecord("clip", vector(7000), Map.of(), segments));
+        List<SearchHit> hits = store.search(SearchRequest.of(vector(7010), 5));
+        assertThat(hits).extracting(SearchHit::id).doesNotHaveDuplicates().hasSize(5).contains("clip");
+        assertThat(hits.get(0).id()).isEqualTo("clip");
+        assertThat(hits.get(0).moments().get(0).span().startMs()).isEqualTo(10_000);
+        assertThat(hits.get(0).score()).isCloseTo(1.0, within(1e-5));
+        assertThat(store.graphWalks()).isPositive();
         store.close();
     }
 
