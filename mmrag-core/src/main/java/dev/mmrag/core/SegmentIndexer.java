@@ -70,10 +70,7 @@ final class SegmentIndexer {
             it.remove();
             List<String> itemWarnings = new ArrayList<>();
             try {
-                VectorRecord record = record(entry.getValue(), itemWarnings);
-                if (record != null) {
-                    records.put(entry.getKey(), record);
-                }
+                records.put(entry.getKey(), record(entry.getValue(), itemWarnings));
                 warnings.addAll(itemWarnings);
             } catch (MmragException e) {
                 failures.add(ItemFailure.of(entry.getValue().id(), entry.getKey(), e));
@@ -82,7 +79,6 @@ final class SegmentIndexer {
         return records;
     }
 
-    /** @return the item's record, or null for an audio item in which no speech was heard (a warning says so) */
     VectorRecord record(Item item, List<String> warnings) {
         Content content = item.contents().get(0);
         if (segmenter == null) {
@@ -96,9 +92,9 @@ final class SegmentIndexer {
         }
         List<Segment> segments = segmentation.segments();
         if (segments.isEmpty() && content instanceof AudioContent) {
-            warnings.add("item '" + item.id() + "': no speech was heard in " + content.describe()
-                    + "; nothing was indexed for it");
-            return null;
+            throw new InvalidInputException("item '" + item.id() + "': no speech was heard in " + content.describe()
+                    + "; an audio item is indexed by what is said, so there is nothing to index (what was stored"
+                    + " for it before is kept)");
         }
         if (segments.isEmpty()) {
             throw new InvalidInputException("item '" + item.id() + "': " + content.describe()
