@@ -44,7 +44,8 @@ public final class ScriptedTranscriber implements Transcriber {
         short[] samples = request.samples();
         long offset = source == null ? 0 : TranscriptionStandIn.locate(source, samples, request.sampleRate());
         List<TranscriptSegment> out = new ArrayList<>();
-        for (Line line : TranscriptionStandIn.heard(script, offset, samples.length * 1000.0 / request.sampleRate())) {
+        for (Line line : TranscriptionStandIn.heard(script, offset, samples.length * 1000.0 / request.sampleRate(),
+                samples, request.sampleRate())) {
             out.add(new TranscriptSegment(line.startMs(), line.endMs(), line.text(), "en", 0.9));
         }
         return new Transcription(out, "en", List.of());

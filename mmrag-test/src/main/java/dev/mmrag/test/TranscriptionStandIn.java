@@ -21,7 +21,7 @@ import java.util.Map;
  * A local HTTP server that speaks the OpenAI-compatible transcription protocol ({@code POST /v1/audio/transcriptions},
  * multipart, {@code response_format=verbose_json}) for tests. <b>No speech model runs here.</b> The test tells it
  * what is said when in the source recording (a script of lines with absolute times, known because the test made
- * the recording); for each upload the stand-in decodes the WAV it received (checking it is a RIFF/PCM file and
+ * the recording; a line whose span is silent in an upload is not heard); for each upload the stand-in decodes the WAV it received (checking it is a RIFF/PCM file and
  * recording its sample rate, channels, sample size and duration), finds where the piece lies in the source (by
  * matching its samples against the source's, when the test gives them; otherwise at 0) and answers with the
  * script's lines that mostly fall inside the piece, their times relative to the piece, as a real server would.
@@ -169,7 +169,7 @@ public final class TranscriptionStandIn implements AutoCloseable {
         StringBuilder segments = new StringBuilder();
         StringBuilder text = new StringBuilder();
         int id = 0;
-        for (Line line : heard(script, upload.offsetMs, duration)) {
+        for (Line line : heard(script, upload.offsetMs, duration, upload.samples, upload.sampleRate)) {
             if (segments.length() > 0) {
                 segments.append(',');
             }
@@ -185,14 +185,17 @@ public final class TranscriptionStandIn implements AutoCloseable {
 
     /**
      * The script's lines a piece of audio holds, as a recogniser would hear them: the lines at least half inside
-     * {@code [offsetMs, offsetMs + durationMs)}, their times relative to the piece and clipped to it.
+     * {@code [offsetMs, offsetMs + durationMs)} and where the piece is not silent (a recogniser hears nothing in
+     * silence), their times relative to the piece and clipped to it.
      *
      * @param script the lines, absolute times
      * @param offsetMs where the piece starts in the source
      * @param durationMs how long it lasts
+     * @param samples the piece's samples
+     * @param rate their sample rate
      * @return the lines heard, relative times
      */
-    static List<Line> heard(List<Line> script, long offsetMs, double durationMs) {
+    static List<Line> heard(List<Line> script, long offsetMs, double durationMs, short[] samples, int rate) {
         List<Line> out = new ArrayList<>();
         for (Line line : script) {
             double start = line.startMs - offsetMs;
@@ -201,9 +204,29 @@ public final class TranscriptionStandIn implements AutoCloseable {
             if (inside <= 0 || inside < 0.5 * (end - start)) {
                 continue;
             }
-            out.add(new Line(Math.round(Math.max(0, start)), Math.round(Math.min(end, durationMs)), line.text));
+            Line heard = new Line(Math.round(Math.max(0, start)), Math.round(Math.min(end, durationMs)), line.text);
+            if (loud(samples, rate, heard)) {
+                out.add(heard);
+            }
         }
         return out;
+    }
+
+    /** Whether some 20 ms frame inside the line's span has an RMS of at least 300. */
+    private static boolean loud(short[] samples, int rate, Line line) {
+        int frame = rate / 50;
+        int from = (int) (line.startMs * rate / 1000);
+        int to = (int) Math.min(samples.length, line.endMs * rate / 1000);
+        for (int f = from; f + frame <= to; f += frame) {
+            double sum = 0;
+            for (int i = f; i < f + frame; i++) {
+                sum += (double) samples[i] * samples[i];
+            }
+            if (Math.sqrt(sum / frame) >= 300) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Upload read(HttpExchange exchange) throws IOException {
