@@ -78,7 +78,7 @@ final class VideoCommands {
      * @return a segmenter that keeps one frame every {@code periodMs}, with no shot detection
      */
     static FfmpegVideoSegmenter uniform(FfmpegVideoSegmenter.Builder builder, long periodMs) {
-        return builder.maxSegmentMs(periodMs).minShotMs(Long.MAX_VALUE / 4).keyframeDelayMs(0).build();
+        return builder.maxSegmentMs(periodMs).minShotMs(Long.MAX_VALUE / 4).keyframeDelayMs(0).minDetail(0).build();
     }
 
     /** @return the duplicate cosine the options ask for (above 1 for {@code --uniform}: nothing merged) */

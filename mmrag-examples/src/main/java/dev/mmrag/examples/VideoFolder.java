@@ -29,20 +29,20 @@ import java.util.stream.Stream;
  * @param folder the folder
  * @param items one item per video, in file name order
  */
-record VideoFolder(Path folder, List<Item> items) {
+public record VideoFolder(Path folder, List<Item> items) {
 
     /** The extensions of the files taken as videos. */
-    static final Set<String> EXTENSIONS = Set.of("mp4", "m4v", "mov", "mkv", "webm", "avi");
+    public static final Set<String> EXTENSIONS = Set.of("mp4", "m4v", "mov", "mkv", "webm", "avi");
 
     /** The prefix of every video item's id. */
-    static final String ID_PREFIX = "video:";
+    public static final String ID_PREFIX = "video:";
 
     /**
      * @param folder a folder of videos
      * @return its videos as items
      * @throws InvalidInputException when the folder is missing, holds no video, or videos.jsonl is wrong
      */
-    static VideoFolder load(Path folder) {
+    public static VideoFolder load(Path folder) {
         if (!Files.isDirectory(folder)) {
             throw new InvalidInputException("video folder " + folder + " does not exist or is not a folder");
         }

@@ -29,6 +29,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -39,7 +40,8 @@ import org.bytedeco.javacv.Java2DFrameConverter;
  * A {@link Segmenter} for video on FFmpeg (through JavaCV): decodes the video once, front to back, one frame in
  * memory at a time (no seeks, never the whole video), detects shot changes on a small grid of each frame, and
  * makes one segment per shot, split into sub-shots so that a segment lasts at most
- * {@link Builder#maxSegmentMs(long)}. Each segment's keyframe is the frame {@link Builder#keyframeDelayMs(long)}
+ * {@link Builder#maxSegmentMs(long)}; a segment whose keyframe is blank (a plain wall, a black frame: see
+ * {@link Builder#minDetail(double)}) is dropped. Each segment's keyframe is the frame {@link Builder#keyframeDelayMs(long)}
  * after its start (past a cut's blur; the segment's last frame when it is shorter), written as a JPEG file into
  * the keyframe folder and handed to the encoder as an {@link ImageContent}, so that it goes through the same
  * preprocessing as any image. Near-duplicate segments are merged later, by their embeddings, in
@@ -60,7 +62,8 @@ import org.bytedeco.javacv.Java2DFrameConverter;
  *
  * <p>Defaults: keyframes in {@code <java.io.tmpdir>/mmrag-keyframes}; cut threshold {@value #DEFAULT_CUT_THRESHOLD};
  * shortest shot {@value #DEFAULT_MIN_SHOT_MS} ms; longest segment {@value #DEFAULT_MAX_SEGMENT_MS} ms; keyframe
- * delay {@value #DEFAULT_KEYFRAME_DELAY_MS} ms; at most {@value #DEFAULT_MAX_PIXELS} pixels a frame (4096x4096, so
+ * delay {@value #DEFAULT_KEYFRAME_DELAY_MS} ms; keyframes with less detail than {@value #DEFAULT_MIN_DETAIL}
+ * (blank walls, black frames) dropped; at most {@value #DEFAULT_MAX_PIXELS} pixels a frame (4096x4096, so
  * 8K is refused); at most {@value #DEFAULT_MAX_DURATION_MS} ms (3 hours); JPEG quality
  * {@value #DEFAULT_JPEG_QUALITY}; FFmpeg's automatic decoder thread count.
  *
@@ -82,6 +85,8 @@ public final class FfmpegVideoSegmenter implements Segmenter {
     public static final long DEFAULT_MAX_DURATION_MS = 3L * 3600 * 1000;
     /** The default JPEG quality of keyframe files. */
     public static final float DEFAULT_JPEG_QUALITY = 0.92f;
+    /** The default least detail (0 to 1) a keyframe needs for its segment to be kept: blank frames get no vector. */
+    public static final double DEFAULT_MIN_DETAIL = 0.03;
     /** How many failed frame reads in a row end the decoding (with a warning). */
     static final int MAX_CONSECUTIVE_READ_FAILURES = 16;
 
@@ -94,6 +99,7 @@ public final class FfmpegVideoSegmenter implements Segmenter {
     private final long maxDurationMs;
     private final float jpegQuality;
     private final int decoderThreads;
+    private final double minDetail;
 
     private FfmpegVideoSegmenter(Builder builder) {
         this.keyframeDirectory = builder.keyframeDirectory;
@@ -105,6 +111,7 @@ public final class FfmpegVideoSegmenter implements Segmenter {
         this.maxDurationMs = builder.maxDurationMs;
         this.jpegQuality = builder.jpegQuality;
         this.decoderThreads = builder.decoderThreads;
+        this.minDetail = builder.minDetail;
     }
 
     /** @return a segmenter with the defaults */
@@ -142,13 +149,31 @@ public final class FfmpegVideoSegmenter implements Segmenter {
             throw new InvalidInputException("keyframe folder " + keyframeDirectory + " cannot be created: "
                     + e.getMessage(), e);
         }
-        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source);
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-        grabber.setVideoOption("threads", decoderThreads == 0 ? "auto" : String.valueOf(decoderThreads));
         try (FfmpegLog.Session log = FfmpegLog.open()) {
+            // 8-bit 4:2:0 video (nearly all) is read as decoded, with no conversion per frame; other formats are
+            // converted to packed BGR by FFmpeg, which costs more
+            FFmpegFrameGrabber raw = open(source, name, log, true);
+            if (raw.getPixelFormat() == avutil.AV_PIX_FMT_YUV420P || raw.getPixelFormat() == avutil.AV_PIX_FMT_YUVJ420P) {
+                return decodeAndRelease(raw, video, name, log, true);
+            }
+            release(raw);
+            return decodeAndRelease(open(source, name, log, false), video, name, log, false);
+        }
+    }
+
+    private FFmpegFrameGrabber open(String source, String name, FfmpegLog.Session log, boolean raw) {
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source);
+        if (raw) {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+        } else {
+            grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        }
+        grabber.setVideoOption("threads", decoderThreads == 0 ? "auto" : String.valueOf(decoderThreads));
+        {
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception | RuntimeException e) {
+                release(grabber);
                 String message = String.valueOf(e.getMessage()).replace(
                         " (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
                 if (message.contains("Did not find a video or audio stream")) {
@@ -157,13 +182,24 @@ public final class FfmpegVideoSegmenter implements Segmenter {
                 }
                 throw new InvalidInputException(name + " cannot be opened by FFmpeg: " + message + errors(log), e);
             }
-            return decode(grabber, video, name, log);
+        }
+        return grabber;
+    }
+
+    private Segmentation decodeAndRelease(FFmpegFrameGrabber grabber, VideoContent video, String name,
+            FfmpegLog.Session log, boolean raw) {
+        try {
+            return decode(grabber, video, name, log, raw);
         } finally {
-            try {
-                grabber.release();
-            } catch (FrameGrabber.Exception | RuntimeException ignored) {
-                // the video has been read or has failed already; nothing more to report
-            }
+            release(grabber);
+        }
+    }
+
+    private static void release(FFmpegFrameGrabber grabber) {
+        try {
+            grabber.release();
+        } catch (FrameGrabber.Exception | RuntimeException ignored) {
+            // the video has been read or has failed already; nothing more to report
         }
     }
 
@@ -192,7 +228,8 @@ public final class FfmpegVideoSegmenter implements Segmenter {
         return path.toAbsolutePath().toString();
     }
 
-    private Segmentation decode(FFmpegFrameGrabber grabber, VideoContent video, String name, FfmpegLog.Session log) {
+    private Segmentation decode(FFmpegFrameGrabber grabber, VideoContent video, String name, FfmpegLog.Session log,
+            boolean raw) {
         if (!grabber.hasVideo() || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
             throw new InvalidInputException(name + " has no video stream (format " + grabber.getFormat()
                     + "; an audio-only file?)");
@@ -208,7 +245,7 @@ public final class FfmpegVideoSegmenter implements Segmenter {
             throw new InvalidInputException(name + " lasts " + TimeSpan.clock(declaredMs) + " ("
                     + declaredMs + " ms); the limit is " + maxDurationMs + " ms");
         }
-        Cutter cutter = new Cutter(video);
+        Cutter cutter = new Cutter(video, raw);
         List<String> warnings = new ArrayList<>();
         int failures = 0;
         while (true) {
@@ -235,7 +272,12 @@ public final class FfmpegVideoSegmenter implements Segmenter {
         if (cutter.frames == 0) {
             throw new InvalidInputException(name + " has no decodable video frame" + errors(log));
         }
-        List<Segment> segments = cutter.finish();
+        List<Segment> segments;
+        try {
+            segments = cutter.finish();
+        } finally {
+            cutter.close();
+        }
         if (log.count() > 0) {
             warnings.add(name + ": FFmpeg reported " + log.count() + " decoding error(s) (corrupt or missing packets);"
                     + " the frames it could decode were segmented. First: " + log.messages());
@@ -260,10 +302,19 @@ public final class FfmpegVideoSegmenter implements Segmenter {
         private long shotStartMs;
         private long segmentStartMs;
         private Keyframe keyframe;
+        private double keyframeDetail;
         private BufferedImage pending;
         private long pendingMs;
+        private double pendingDetail;
+        private boolean hasPending;
+        private Segment flatFallback;
 
-        Cutter(VideoContent video) {
+        private final boolean raw;
+        private final YuvConverter yuv;
+
+        Cutter(VideoContent video, boolean raw) {
+            this.raw = raw;
+            this.yuv = raw ? new YuvConverter() : null;
             String file = video.path() != null ? String.valueOf(video.path().getFileName()) : video.url().getPath();
             String safe = file == null ? "video" : file.replaceAll("[^A-Za-z0-9._-]", "_");
             if (safe.length() > 60) {
@@ -280,8 +331,20 @@ public final class FfmpegVideoSegmenter implements Segmenter {
             if (ms > maxDurationMs) {
                 throw new InvalidInputException(name + " runs past " + maxDurationMs + " ms, the duration limit");
             }
-            boolean cut = detector.next((ByteBuffer) frame.image[0], frame.imageWidth, frame.imageHeight,
-                    frame.imageStride);
+            boolean cut;
+            if (raw) {
+                AVFrame picture = (AVFrame) frame.opaque;
+                int w = picture.width();
+                int h = picture.height();
+                int uvRows = (h + 1) / 2;
+                cut = detector.nextYuv420(picture.data(0).capacity((long) picture.linesize(0) * h).asByteBuffer(),
+                        picture.linesize(0), picture.data(1).capacity((long) picture.linesize(1) * uvRows).asByteBuffer(),
+                        picture.data(2).capacity((long) picture.linesize(2) * uvRows).asByteBuffer(),
+                        picture.linesize(1), w, h);
+            } else {
+                cut = detector.next((ByteBuffer) frame.image[0], frame.imageWidth, frame.imageHeight,
+                        frame.imageStride);
+            }
             if (frames == 0) {
                 startSegment(0, true);
             } else if (cut && ms - shotStartMs >= minShotMs) {
@@ -293,11 +356,19 @@ public final class FfmpegVideoSegmenter implements Segmenter {
             }
             if (keyframe == null) {
                 if (ms - segmentStartMs >= keyframeDelayMs) {
-                    keyframe = write(converter.getBufferedImage(frame), ms);
+                    keyframe = write(raw ? yuv.toImage((AVFrame) frame.opaque) : converter.getBufferedImage(frame), ms);
+                    keyframeDetail = detector.lastDetail();
                     pending = null;
+                    hasPending = false;
                 } else {
-                    pending = copy(converter.getBufferedImage(frame), pending);
+                    if (raw) {
+                        yuv.keep((AVFrame) frame.opaque);
+                    } else {
+                        pending = copy(converter.getBufferedImage(frame), pending);
+                    }
+                    hasPending = true;
                     pendingMs = ms;
+                    pendingDetail = detector.lastDetail();
                 }
             }
             previousMs = lastMs;
@@ -316,19 +387,36 @@ public final class FfmpegVideoSegmenter implements Segmenter {
             }
             keyframe = null;
             pending = null;
+            hasPending = false;
         }
 
         private void closeSegment(long endMs) {
             if (keyframe == null) {
-                keyframe = write(pending, pendingMs);
+                keyframe = write(raw ? yuv.keptImage() : pending, pendingMs);
+                keyframeDetail = pendingDetail;
             }
             Path file = Path.of(keyframe.reference());
-            segments.add(new Segment(new TimeSpan(segmentStartMs, Math.max(endMs, keyframe.timeMs())),
-                    ImageContent.of(file), keyframe));
+            Segment segment = new Segment(new TimeSpan(segmentStartMs, Math.max(endMs, keyframe.timeMs())),
+                    ImageContent.of(file), keyframe);
+            if (keyframeDetail >= minDetail) {
+                segments.add(segment);
+            } else if (flatFallback == null) {
+                flatFallback = segment;
+            }
+        }
+
+        void close() {
+            if (yuv != null) {
+                yuv.close();
+            }
         }
 
         List<Segment> finish() {
             closeSegment(lastMs + frameMs());
+            if (segments.isEmpty() && flatFallback != null) {
+                // a video of blank frames only still gets one segment, so that it can be indexed and found
+                segments.add(flatFallback);
+            }
             return segments;
         }
 
@@ -384,7 +472,7 @@ public final class FfmpegVideoSegmenter implements Segmenter {
     @Override
     public String toString() {
         return "FfmpegVideoSegmenter[keyframes=" + keyframeDirectory + ", cutThreshold=" + cutThreshold
-                + ", maxSegmentMs=" + maxSegmentMs + "]";
+                + ", maxSegmentMs=" + maxSegmentMs + ", minDetail=" + minDetail + "]";
     }
 
     /** Builds an {@link FfmpegVideoSegmenter}; every option has a default, written on its method. Not thread-safe. */
@@ -398,8 +486,25 @@ public final class FfmpegVideoSegmenter implements Segmenter {
         private long maxDurationMs = DEFAULT_MAX_DURATION_MS;
         private float jpegQuality = DEFAULT_JPEG_QUALITY;
         private int decoderThreads;
+        private double minDetail = DEFAULT_MIN_DETAIL;
 
         private Builder() {
+        }
+
+        /**
+         * @param detail the least detail, 0 to 1, a segment's keyframe needs for the segment to be kept (default
+         *     {@value FfmpegVideoSegmenter#DEFAULT_MIN_DETAIL}): the mean difference between neighbouring cells of
+         *     the frame's small grid, so that plain or smoothly graded walls, black frames and fades get no vector
+         *     (nothing can be found there, and their colour alone would match colour words); 0 keeps every
+         *     segment. A video whose segments are all blank keeps its first one.
+         * @return this builder
+         */
+        public Builder minDetail(double detail) {
+            if (!(detail >= 0 && detail <= 1)) {
+                throw new InvalidInputException("minimum detail is " + detail + "; expected 0 to 1");
+            }
+            this.minDetail = detail;
+            return this;
         }
 
         /**

@@ -33,8 +33,9 @@ class FfmpegVideoSegmenterTest {
     @TempDir
     Path dir;
 
+    /** The defaults, except that no segment is dropped as blank (the colour-bar test shots have little detail). */
     private FfmpegVideoSegmenter segmenter() {
-        return FfmpegVideoSegmenter.builder().keyframeDirectory(dir.resolve("keyframes")).build();
+        return FfmpegVideoSegmenter.builder().keyframeDirectory(dir.resolve("keyframes")).minDetail(0).build();
     }
 
     private static List<Long> starts(Segmentation segmentation) {
@@ -103,10 +104,28 @@ class FfmpegVideoSegmenterTest {
     }
 
     @Test
+    void blankShotsGetNoSegmentUnlessTheWholeVideoIsBlank() {
+        Path video = TestVideos.ffmpeg(dir.resolve("walls.mp4"),
+                "-f", "lavfi", "-i", "color=c=0xE8E0D5:s=320x240:r=25:d=2",
+                "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=2",
+                "-f", "lavfi", "-i", "color=c=black:s=320x240:r=25:d=2",
+                "-filter_complex", "[0][1][2]concat=n=3:v=1:a=0", "-c:v", "libx264", "-pix_fmt", "yuv420p");
+        FfmpegVideoSegmenter defaults = FfmpegVideoSegmenter.builder().keyframeDirectory(dir).build();
+        Segmentation segmentation = defaults.segment(VideoContent.of(video));
+        assertThat(segmentation.segments()).hasSize(1);
+        assertThat((double) segmentation.segments().get(0).span().startMs()).isCloseTo(2000, within(40.0));
+        assertThat(segmenter().segment(VideoContent.of(video)).segments()).hasSize(3);
+        Path black = TestVideos.ffmpeg(dir.resolve("black.mp4"), "-f", "lavfi", "-i", "color=c=black:s=320x240:r=25:d=2",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p");
+        assertThat(defaults.segment(VideoContent.of(black)).segments()).hasSize(1);
+    }
+
+    @Test
     void aLongShotGetsAKeyframeAtLeastEveryMaxSegment() {
         Path video = TestVideos.ffmpeg(dir.resolve("long.mp4"), "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=10",
                 "-c:v", "libx264", "-pix_fmt", "yuv420p");
-        Segmentation segmentation = FfmpegVideoSegmenter.builder().keyframeDirectory(dir).maxSegmentMs(3000).build()
+        Segmentation segmentation = FfmpegVideoSegmenter.builder().keyframeDirectory(dir).maxSegmentMs(3000).minDetail(0)
+                .build()
                 .segment(VideoContent.of(video));
         assertThat(starts(segmentation)).containsExactly(0L, 3000L, 6000L, 9000L);
     }
@@ -126,6 +145,16 @@ class FfmpegVideoSegmenterTest {
             Segmentation segmentation = segmenter().segment(VideoContent.of(video));
             assertThat(starts(segmentation)).as(c[0]).hasSize(4);
             assertThat((double) starts(segmentation).get(2)).as(c[0]).isCloseTo(3500, within(40.0));
+        }
+        Path odd = TestVideos.ffmpeg(dir.resolve("odd.mkv"), "-f", "lavfi", "-i", "testsrc2=s=320x240:r=25:d=1",
+                "-vf", "scale=333:187", "-c:v", "libx264", "-pix_fmt", "yuv444p");
+        Segment segment = segmenter().segment(VideoContent.of(odd)).segments().get(0);
+        try {
+            BufferedImage keyframe = ImageIO.read(Path.of(segment.keyframe().reference()).toFile());
+            assertThat(keyframe.getWidth()).isEqualTo(333);
+            assertThat(keyframe.getHeight()).isEqualTo(187);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
