@@ -71,14 +71,17 @@ public final class StyleFinder {
             "  Keys are read from OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY. If the model fails, the",
             "  offline answer is printed instead and marked as a fallback.",
             "",
-            VideoCommands.USAGE);
+            VideoCommands.USAGE,
+            AudioCommands.USAGE);
 
     private static final Set<String> OPTIONS = with(Set.of("image", "text", "k", "catalog", "model", "index", "out",
-            "queries", "llm", "llm-model", "base-url"), VideoCommands.OPTIONS.toArray(new String[0]));
+            "queries", "llm", "llm-model", "base-url"), with(VideoCommands.OPTIONS,
+            AudioCommands.OPTIONS.toArray(new String[0])).toArray(new String[0]));
     private static final Set<String> SWITCHES = with(Set.of("help", "stream", "quantized"),
             VideoCommands.SWITCHES.toArray(new String[0]));
     private static final Set<String> VIDEO = with(VideoCommands.OPTIONS, VideoCommands.SWITCHES.toArray(new String[0]));
     private static final Set<String> COMMON = Set.of("catalog", "model", "quantized");
+    private static final String[] AUDIO = AudioCommands.OPTIONS.toArray(new String[0]);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -136,12 +139,12 @@ public final class StyleFinder {
     }
 
     private int find(CommandLine line) {
-        line.allowOnly(with(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream"),
-                VIDEO.toArray(new String[0])));
+        line.allowOnly(with(with(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream"),
+                VIDEO.toArray(new String[0])), AUDIO));
         String text = line.get("text");
         Path image = line.path("image", null);
-        if (text == null && image == null) {
-            throw new UsageException("find needs --image PATH, --text TEXT, or both");
+        if (text == null && image == null && line.get("voice") == null) {
+            throw new UsageException("find needs --image PATH, --text TEXT, --voice FILE, or a combination");
         }
         Query.Builder query = Query.builder().text(text).topK(line.integer("k", Query.DEFAULT_TOP_K, 1));
         if (image != null) {
@@ -151,6 +154,14 @@ public final class StyleFinder {
         try (ClipOnnxEncoder encoder = openEncoder(line)) {
             if (image != null) {
                 encoder.encode(ImageContent.of(image)); // an unreadable photo fails now, before the catalogue is indexed
+            }
+            if (line.get("voice") != null) {
+                String heard = AudioCommands.hear(line, encoder, out, System::getenv);
+                query.text(text == null ? heard : text + " " + heard);
+            }
+            if (line.get("audio") != null) {
+                return AudioCommands.find(line, encoder, generator, query.build(), this::buildCatalogue,
+                        rag -> printAnswer(rag, query.build(), line.has("stream")), err);
             }
             if (line.get("videos") != null) {
                 return VideoCommands.find(line, encoder, generator, query.build(), this::buildCatalogue,
@@ -199,6 +210,10 @@ public final class StyleFinder {
             throw new UsageException("index --videos is not available yet: the saved index is an HNSW store, which "
                     + "does not hold videos yet; use find --videos DIR, which indexes the catalogue and the videos");
         }
+        if (line.get("audio") != null) {
+            throw new UsageException("index --audio is not available yet: the saved index is an HNSW store, which "
+                    + "does not hold segmented items yet; use find --audio DIR");
+        }
         line.allowOnly(with(COMMON, "out"));
         String out = line.get("out");
         if (out == null) {
@@ -213,7 +228,8 @@ public final class StyleFinder {
 
     private int eval(CommandLine line) {
         if (line.get("videos") != null) {
-            line.allowOnly(with(with(COMMON, "queries", "k"), VIDEO.toArray(new String[0])));
+            line.allowOnly(with(with(with(COMMON, "queries", "k"), VIDEO.toArray(new String[0])), "transcriber",
+                    "transcriber-url", "transcriber-model"));
             try (ClipOnnxEncoder encoder = openEncoder(line);
                     dev.mmrag.core.ExactVectorStore store = new dev.mmrag.core.ExactVectorStore(encoder.dimension(),
                             Metric.COSINE)) {
