@@ -144,7 +144,7 @@ public final class StyleFinder {
         String text = line.get("text");
         Path image = line.path("image", null);
         if (text == null && image == null && line.get("voice") == null) {
-            throw new UsageException("find needs --image PATH, --text TEXT, --voice FILE, or a combination");
+            throw new UsageException("find needs --image PATH, --text TEXT, or both (or --voice FILE)");
         }
         Query.Builder query = Query.builder().text(text).topK(line.integer("k", Query.DEFAULT_TOP_K, 1));
         if (image != null) {
