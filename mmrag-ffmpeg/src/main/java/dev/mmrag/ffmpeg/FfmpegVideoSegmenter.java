@@ -247,33 +247,33 @@ public final class FfmpegVideoSegmenter implements Segmenter {
         }
         Cutter cutter = new Cutter(video, raw);
         List<String> warnings = new ArrayList<>();
-        int failures = 0;
-        while (true) {
-            Frame frame;
-            try {
-                frame = grabber.grabImage();
-                failures = 0;
-            } catch (FrameGrabber.Exception | RuntimeException e) {
-                failures++;
-                if (failures >= MAX_CONSECUTIVE_READ_FAILURES) {
-                    warnings.add("decoding stopped after " + TimeSpan.clock(cutter.lastMs) + ": " + e.getMessage());
-                    break;
-                }
-                continue;
-            }
-            if (frame == null) {
-                break;
-            }
-            if (frame.image == null || frame.imageWidth <= 0) {
-                continue;
-            }
-            cutter.accept(frame, name);
-        }
-        if (cutter.frames == 0) {
-            throw new InvalidInputException(name + " has no decodable video frame" + errors(log));
-        }
         List<Segment> segments;
         try {
+            int failures = 0;
+            while (true) {
+                Frame frame;
+                try {
+                    frame = grabber.grabImage();
+                    failures = 0;
+                } catch (FrameGrabber.Exception | RuntimeException e) {
+                    failures++;
+                    if (failures >= MAX_CONSECUTIVE_READ_FAILURES) {
+                        warnings.add("decoding stopped after " + TimeSpan.clock(cutter.lastMs) + ": " + e.getMessage());
+                        break;
+                    }
+                    continue;
+                }
+                if (frame == null) {
+                    break;
+                }
+                if (frame.image == null || frame.imageWidth <= 0) {
+                    continue;
+                }
+                cutter.accept(frame, name);
+            }
+            if (cutter.frames == 0) {
+                throw new InvalidInputException(name + " has no decodable video frame" + errors(log));
+            }
             segments = cutter.finish();
         } finally {
             cutter.close();
@@ -306,15 +306,23 @@ public final class FfmpegVideoSegmenter implements Segmenter {
         private BufferedImage pending;
         private long pendingMs;
         private double pendingDetail;
-        private boolean hasPending;
         private Segment flatFallback;
 
+        private static final int IN_FLIGHT = 2;
         private final boolean raw;
         private final YuvConverter yuv;
+        private final java.util.concurrent.ExecutorService writer;
+        private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
+        private final List<java.util.concurrent.Future<Void>> writes = new ArrayList<>();
 
         Cutter(VideoContent video, boolean raw) {
             this.raw = raw;
             this.yuv = raw ? new YuvConverter() : null;
+            this.writer = raw ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread thread = new Thread(r, "mmrag-keyframe-writer");
+                thread.setDaemon(true);
+                return thread;
+            }) : null;
             String file = video.path() != null ? String.valueOf(video.path().getFileName()) : video.url().getPath();
             String safe = file == null ? "video" : file.replaceAll("[^A-Za-z0-9._-]", "_");
             if (safe.length() > 60) {
@@ -359,14 +367,12 @@ public final class FfmpegVideoSegmenter implements Segmenter {
                     keyframe = write(raw ? yuv.toImage((AVFrame) frame.opaque) : converter.getBufferedImage(frame), ms);
                     keyframeDetail = detector.lastDetail();
                     pending = null;
-                    hasPending = false;
                 } else {
                     if (raw) {
                         yuv.keep((AVFrame) frame.opaque);
                     } else {
                         pending = copy(converter.getBufferedImage(frame), pending);
                     }
-                    hasPending = true;
                     pendingMs = ms;
                     pendingDetail = detector.lastDetail();
                 }
@@ -387,7 +393,6 @@ public final class FfmpegVideoSegmenter implements Segmenter {
             }
             keyframe = null;
             pending = null;
-            hasPending = false;
         }
 
         private void closeSegment(long endMs) {
@@ -409,10 +414,14 @@ public final class FfmpegVideoSegmenter implements Segmenter {
             if (yuv != null) {
                 yuv.close();
             }
+            if (writer != null) {
+                writer.shutdownNow();
+            }
         }
 
         List<Segment> finish() {
             closeSegment(lastMs + frameMs());
+            awaitWrites();
             if (segments.isEmpty() && flatFallback != null) {
                 // a video of blank frames only still gets one segment, so that it can be indexed and found
                 segments.add(flatFallback);
@@ -420,16 +429,54 @@ public final class FfmpegVideoSegmenter implements Segmenter {
             return segments;
         }
 
+        /**
+         * Writes a keyframe file: on the decoding thread for the BGR path (JavaCV reuses that image), on the
+         * writer thread for the RAW path (each image is new), with at most {@value #IN_FLIGHT} images waiting, so
+         * that JPEG encoding overlaps decoding without holding more than a few frames.
+         */
         private Keyframe write(BufferedImage image, long ms) {
             Path target = keyframeDirectory.resolve(baseName + "-" + ms + ".jpg");
             Path temporary = keyframeDirectory.resolve(baseName + "-" + ms + ".jpg.tmp");
+            if (!raw) {
+                writeFile(image, temporary, target);
+            } else {
+                inFlight.acquireUninterruptibly();
+                writes.add(writer.submit(() -> {
+                    try {
+                        writeFile(image, temporary, target);
+                    } finally {
+                        inFlight.release();
+                    }
+                    return null;
+                }));
+            }
+            return new Keyframe(target.toAbsolutePath().toString(), ms);
+        }
+
+        private void writeFile(BufferedImage image, Path temporary, Path target) {
             try {
                 writeJpeg(image, temporary, jpegQuality);
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw new InvalidInputException("keyframe " + target + " cannot be written: " + e.getMessage(), e);
             }
-            return new Keyframe(target.toAbsolutePath().toString(), ms);
+        }
+
+        /** Waits for the keyframe files still being written; the first failure is thrown. */
+        private void awaitWrites() {
+            for (java.util.concurrent.Future<Void> write : writes) {
+                try {
+                    write.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    throw cause instanceof InvalidInputException ? (InvalidInputException) cause
+                            : new InvalidInputException("a keyframe could not be written: " + cause, cause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InvalidInputException("interrupted while keyframes were written", e);
+                }
+            }
+            writes.clear();
         }
     }
 
