@@ -59,4 +59,25 @@ class StyleFinderAudioTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("need --transcriber openai");
     }
+
+    @Test
+    void evalCountsSpokenMomentsOfTheVideosSoundTracks() throws Exception {
+        Path videos = Files.createDirectories(dir.resolve("videos"));
+        Path speech = dir.resolve("s.wav");
+        String said = "this is the red striped t-shirt by Harbor and Pine";
+        run("espeak-ng", "-w", speech.toString(), said);
+        run("ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i",
+                "testsrc=size=320x240:rate=10:duration=12", "-i", speech.toString(), "-filter_complex",
+                "[1:a]adelay=5000|5000,apad[a]", "-map", "0:v", "-map", "[a]", "-t", "12", "-c:v", "libx264",
+                "-pix_fmt", "yuv420p", "-c:a", "aac", videos.resolve("tshirt.mp4").toString());
+        Path queries = Files.writeString(dir.resolve("q.jsonl"), "{\"text\": \"red striped t-shirt by Harbor and Pine\","
+                + " \"moments\": [{\"video\": \"tshirt.mp4\", \"start\": 5.0, \"end\": 8.0}]}\n");
+        try (TranscriptionStandIn server = TranscriptionStandIn.start(List.of(new Line(5000, 8000, said)), null)) {
+            StyleFinderTest.Run eval = StyleFinderTest.run("eval", "--videos", videos.toString(), "--queries",
+                    queries.toString(), "--transcriber", "openai", "--transcriber-url", server.baseUrl());
+            assertThat(eval.exitCode()).as(eval.err()).isZero();
+            assertThat(eval.out()).contains("RESULT queries=1 moment_recall@1=1.0000");
+            assertThat(server.uploads()).hasSize(1);
+        }
+    }
 }
