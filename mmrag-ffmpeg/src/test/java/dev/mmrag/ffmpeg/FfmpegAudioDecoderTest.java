@@ -103,6 +103,27 @@ class FfmpegAudioDecoderTest {
         assertThat(FfmpegAudioDecoder.create().maxDurationMs()).isEqualTo(4L * 3600 * 1000);
     }
 
+    @Test
+    void refusesAFileThatDeclaresTenHoursUnderTheDefaultLimit() throws Exception {
+        Path mka = TestAudio.run(dir.resolve("a.mka"), "ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-i",
+                speech.toString(), "-c:a", "flac", dir.resolve("a.mka").toString());
+        byte[] bytes = Files.readAllBytes(mka);
+        // Matroska's Duration element (0x4489, an 8-byte float of milliseconds): make the file declare 10 hours
+        int at = -1;
+        for (int i = 0; i + 11 <= bytes.length; i++) {
+            if ((bytes[i] & 0xFF) == 0x44 && (bytes[i + 1] & 0xFF) == 0x89 && (bytes[i + 2] & 0xFF) == 0x88) {
+                at = i + 3;
+                break;
+            }
+        }
+        assertThat(at).isPositive();
+        java.nio.ByteBuffer.wrap(bytes, at, 8).putDouble(10 * 3600 * 1000.0);
+        Path tenHours = Files.write(dir.resolve("ten-hours.mka"), bytes);
+        assertThatThrownBy(() -> FfmpegAudioDecoder.create().decode(AudioContent.of(tenHours), (s, n) -> { }))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("ten-hours.mka")
+                .hasMessageContaining("lasts 10:00:00").hasMessageContaining("the limit is 14400000 ms");
+    }
+
     private static int[] toInts(short[] s) {
         int[] out = new int[s.length];
         for (int i = 0; i < s.length; i++) {
