@@ -17,7 +17,10 @@ import java.util.Map;
  *
  * <p>An item whose content is a {@link VideoContent} holds that one content only; it is cut into time-coded
  * segments by a {@link Segmenter} and stored as one record with many segment vectors (see
- * {@link VectorRecord#segments()}); its reference is stored under {@link #VIDEO_REF_KEY}.
+ * {@link VectorRecord#segments()}); its reference is stored under {@link #VIDEO_REF_KEY}. An item whose content is
+ * an {@link AudioContent} is held alone the same way: its speech is transcribed into time-coded text segments, its
+ * reference stored under {@link #AUDIO_REF_KEY} and the words of its spoken segments under
+ * {@link #SPOKEN_KEY_PREFIX} keys.
  *
  * <p>Thread-safety: immutable.
  *
@@ -35,6 +38,29 @@ public record Item(String id, List<Content> contents, Map<String, Object> metada
      * so that its moments can be cited by file.
      */
     public static final String VIDEO_REF_KEY = "mmrag_video";
+
+    /**
+     * The reserved metadata key under which the reference (absolute path or URL) of an item's audio recording is
+     * stored, so that its spoken moments can be cited by file.
+     */
+    public static final String AUDIO_REF_KEY = "mmrag_audio";
+
+    /**
+     * The reserved prefix of the metadata keys that keep the words of an item's spoken segments (the lists
+     * {@code mmrag_spoken_start_ms}, {@code mmrag_spoken_end_ms} and {@code mmrag_spoken_text}, one entry per spoken
+     * segment), so that an answer can quote what was said.
+     */
+    public static final String SPOKEN_KEY_PREFIX = "mmrag_spoken_";
+
+    /**
+     * @param key a metadata key
+     * @return whether mmrag reserves it for what it stores about an item's own contents (image, video, audio
+     *     references and spoken words), so that no catalogue field may use it and prompts do not show it as a field
+     */
+    public static boolean isReservedKey(String key) {
+        return key.equals(IMAGE_REF_KEY) || key.equals(VIDEO_REF_KEY) || key.equals(AUDIO_REF_KEY)
+                || key.startsWith(SPOKEN_KEY_PREFIX);
+    }
 
     /** Validates and copies the fields. */
     public Item {
@@ -56,6 +82,17 @@ public record Item(String id, List<Content> contents, Map<String, Object> metada
         if (metadata.containsKey(VIDEO_REF_KEY)) {
             throw new InvalidInputException("item '" + id + "' has metadata key '" + VIDEO_REF_KEY
                     + "', which is reserved: mmrag sets it from the item's own video content");
+        }
+        for (String key : metadata.keySet()) {
+            if (key.equals(AUDIO_REF_KEY) || key.startsWith(SPOKEN_KEY_PREFIX)) {
+                throw new InvalidInputException("item '" + id + "' has metadata key '" + key
+                        + "', which is reserved: mmrag sets it from the item's own audio or sound track");
+            }
+        }
+        boolean hasAudio = contents.stream().anyMatch(c -> c instanceof AudioContent);
+        if (hasAudio && contents.size() != 1) {
+            throw new InvalidInputException("item '" + id + "' has an audio recording and " + (contents.size() - 1)
+                    + " other contents; an audio item holds its recording alone (put titles and tags in its metadata)");
         }
         boolean hasVideo = contents.stream().anyMatch(c -> c instanceof VideoContent);
         if (hasVideo && contents.size() != 1) {

@@ -14,5 +14,10 @@ public enum Modality {
      * A video (MP4, MOV, MKV, WebM, ...). Encoders embed stills and texts; a {@link Segmenter} turns a video into
      * time-coded {@link Segment}s of those first.
      */
-    VIDEO
+    VIDEO,
+    /**
+     * Audio (WAV, FLAC, MP3, M4A/AAC, Ogg Vorbis/Opus, ...). What is said is transcribed by a {@link Transcriber}
+     * and indexed as time-coded text {@link Segment}s.
+     */
+    AUDIO
 }

@@ -73,6 +73,28 @@ public record Retrieved(String id, double score, Map<String, Object> metadata, L
     }
 
     /**
+     * @return the reference (path or URL) of the item's audio recording, when it is an audio item (see
+     *     {@link Item#AUDIO_REF_KEY})
+     */
+    public Optional<String> audio() {
+        Object ref = metadata.get(Item.AUDIO_REF_KEY);
+        return ref instanceof String ? Optional.of((String) ref) : Optional.empty();
+    }
+
+    /**
+     * @return the file name of the item's video, or else of its audio recording ({@code episode.mp3}), when it
+     *     has one
+     */
+    public Optional<String> mediaName() {
+        Optional<String> ref = video().or(this::audio);
+        return ref.map(r -> {
+            String trimmed = r.endsWith("/") ? r.substring(0, r.length() - 1) : r;
+            int slash = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+            return slash >= 0 ? trimmed.substring(slash + 1) : trimmed;
+        });
+    }
+
+    /**
      * @return the reference (path or URL) of the item's video, when it is a video item (see
      *     {@link Item#VIDEO_REF_KEY})
      */

@@ -30,7 +30,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>A video hit's block cites its moments after the metadata, best first, one a line:
- * {@code moment: lookbook.mp4 at 0:12-0:17 (score 0.81)}; the image attached for it is its best moment's
+ * {@code moment: lookbook.mp4 at 0:12-0:17 (score 0.81)}, or for a passage of its sound track (or of an audio
+ * item) {@code spoken moment: lookbook.mp4 at 0:42: 'the red striped t-shirt' (score 0.79)}; the image attached for it is its best moment's
  * keyframe (a JPEG file the segmenter wrote), never the video.
  *
  * <p>Defaults: the {@link #DEFAULT_SYSTEM} instructions; every metadata key except {@link Item#IMAGE_REF_KEY}
@@ -107,12 +108,13 @@ public final class DefaultAugmenter implements Augmenter {
         Iterable<String> keys = metadataKeys != null ? metadataKeys : metadata.keySet();
         for (String key : keys) {
             Object value = metadata.get(key);
-            if (value != null && !key.equals(Item.IMAGE_REF_KEY) && !key.equals(Item.VIDEO_REF_KEY)) {
+            if (value != null && !Item.isReservedKey(key)) {
                 out.append(key).append(": ").append(escape(String.valueOf(value))).append('\n');
             }
         }
         for (Moment moment : item.moments()) {
-            out.append("moment: ").append(escape(Moments.describe(item, moment))).append('\n');
+            out.append(moment.isSpoken() ? "spoken moment: " : "moment: ")
+                    .append(escape(Moments.describe(item, moment))).append('\n');
         }
         out.append("</source>\n");
     }

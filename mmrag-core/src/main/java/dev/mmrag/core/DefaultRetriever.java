@@ -52,7 +52,9 @@ import java.util.Map;
  *
  * <p>Defaults: {@link Fusion#reciprocalRank()}, candidate multiplier {@value #DEFAULT_CANDIDATE_MULTIPLIER},
  * MMR off, {@value SearchRequest#DEFAULT_MOMENTS_PER_ITEM} moments per item, no keyword index; with one,
- * {@link HybridFusion#reciprocalRank()} and hybrid on for text queries.
+ * {@link HybridFusion#reciprocalRank()} and hybrid on for text queries. A moment whose span is one of the
+ * item's stored spoken passages (see {@link dev.mmrag.api.Item#SPOKEN_KEY_PREFIX}) comes back as a
+ * {@link dev.mmrag.api.MomentKind#SPOKEN} moment with its words.
  *
  * <p>Thread-safety: immutable; safe for concurrent use when the encoder and store are.
  */
@@ -137,7 +139,7 @@ public final class DefaultRetriever implements Retriever {
         }
         List<Retrieved> results = new ArrayList<>(Math.min(query.topK(), ranked.size()));
         for (SearchHit hit : ranked.subList(0, Math.min(query.topK(), ranked.size()))) {
-            results.add(Retrieved.of(hit));
+            results.add(SpokenMoments.annotate(Retrieved.of(hit)));
         }
         return results;
     }

@@ -1,6 +1,8 @@
 package dev.mmrag.core;
 
+import dev.mmrag.api.AudioContent;
 import dev.mmrag.api.Content;
+import dev.mmrag.api.TextContent;
 import dev.mmrag.api.Encoder;
 import dev.mmrag.api.EncodingException;
 import dev.mmrag.api.InvalidInputException;
@@ -27,7 +29,9 @@ import java.util.Map;
  * {@link Segmenter}, embed each segment's still or text with the {@link Encoder} in batches, merge a segment
  * whose vector is within the duplicate cosine of the previous kept one into it (its span grows, its keyframe
  * stays), drop one within that cosine of an earlier kept one (a shot seen again: the earlier moment stands for
- * it), and give the item the normalised mean of its kept segments as its vector.
+ * it), and give the item the normalised mean of its kept segments as its vector. Spoken passages, text segments
+ * without keyframe, are never merged or dropped, and their words are kept in the stored metadata (see
+ * {@link SpokenMoments}).
  *
  * <p>Thread-safety: immutable; safe for concurrent use when the encoder and segmenter are.
  */
@@ -45,9 +49,10 @@ final class SegmentIndexer {
         this.batchSize = batchSize;
     }
 
-    /** @return whether the item is indexed through segments (it holds a video) */
+    /** @return whether the item is indexed through segments (it holds a video or an audio recording) */
     static boolean isSegmented(Item item) {
-        return item.contents().size() == 1 && item.contents().get(0).modality() == Modality.VIDEO;
+        return item.contents().size() == 1 && (item.contents().get(0).modality() == Modality.VIDEO
+                || item.contents().get(0).modality() == Modality.AUDIO);
     }
 
     /**
@@ -86,12 +91,21 @@ final class SegmentIndexer {
             warnings.add("item '" + item.id() + "': " + warning);
         }
         List<Segment> segments = segmentation.segments();
+        if (segments.isEmpty() && content instanceof AudioContent) {
+            throw new InvalidInputException("item '" + item.id() + "': no speech was heard in " + content.describe()
+                    + "; an audio item is indexed by what is said, so there is nothing to index (what was stored"
+                    + " for it before is kept)");
+        }
         if (segments.isEmpty()) {
             throw new InvalidInputException("item '" + item.id() + "': " + content.describe()
                     + " gave no segments" + (segmentation.warnings().isEmpty() ? "" : " " + segmentation.warnings()));
         }
         List<SegmentVector> kept = new ArrayList<>();
+        List<Long> spokenStarts = new ArrayList<>();
+        List<Long> spokenEnds = new ArrayList<>();
+        List<String> spokenTexts = new ArrayList<>();
         float[] lastKept = null;
+        int lastKeptIndex = -1;
         for (int from = 0; from < segments.size(); from += batchSize) {
             List<Segment> chunk = segments.subList(from, Math.min(segments.size(), from + batchSize));
             List<Content> contents = new ArrayList<>(chunk.size());
@@ -106,14 +120,21 @@ final class SegmentIndexer {
             for (int i = 0; i < chunk.size(); i++) {
                 Segment segment = chunk.get(i);
                 float[] vector = vectors.get(i);
-                if (lastKept != null && cosine(vector, lastKept) >= duplicateCosine) {
-                    SegmentVector previous = kept.remove(kept.size() - 1);
+                if (isSpoken(segment)) {
+                    // a spoken passage is never merged: its words are kept, and quoted, as they are
+                    kept.add(new SegmentVector(segment.span(), vector, null));
+                    spokenStarts.add(segment.span().startMs());
+                    spokenEnds.add(segment.span().endMs());
+                    spokenTexts.add(((TextContent) segment.content()).text());
+                } else if (lastKept != null && cosine(vector, lastKept) >= duplicateCosine) {
+                    SegmentVector previous = kept.get(lastKeptIndex);
                     TimeSpan merged = new TimeSpan(previous.span().startMs(),
                             Math.max(previous.span().endMs(), segment.span().endMs()));
-                    kept.add(new SegmentVector(merged, lastKept, previous.keyframe()));
-                } else if (!repeatsAnEarlierOne(vector, kept)) {
+                    kept.set(lastKeptIndex, new SegmentVector(merged, lastKept, previous.keyframe()));
+                } else if (!repeatsAnEarlierOne(vector, kept, lastKeptIndex)) {
                     kept.add(new SegmentVector(segment.span(), vector, segment.keyframe()));
                     lastKept = vector;
+                    lastKeptIndex = kept.size() - 1;
                 }
             }
         }
@@ -128,13 +149,26 @@ final class SegmentIndexer {
         if (content instanceof VideoContent) {
             metadata.put(Item.VIDEO_REF_KEY, ((VideoContent) content).reference());
         }
+        if (content instanceof AudioContent) {
+            metadata.put(Item.AUDIO_REF_KEY, ((AudioContent) content).reference());
+        }
+        SpokenMoments.store(metadata, spokenStarts, spokenEnds, spokenTexts);
         return new VectorRecord(item.id(), Vectors.normalizeInPlace(mean), metadata, kept);
     }
 
-    /** Whether the vector is a near-duplicate of a kept segment before the previous one (a shot seen again). */
-    private boolean repeatsAnEarlierOne(float[] vector, List<SegmentVector> kept) {
-        for (int i = 0; i < kept.size() - 1; i++) {
-            if (cosine(vector, kept.get(i).vector()) >= duplicateCosine) {
+    /** A spoken passage: a text segment without keyframe (what an audio segmenter makes of a transcript). */
+    private static boolean isSpoken(Segment segment) {
+        return segment.content() instanceof TextContent && segment.keyframe() == null;
+    }
+
+    /**
+     * Whether the vector is a near-duplicate of a kept visual segment before the previous kept visual one (a shot
+     * seen again); spoken passages are not compared.
+     */
+    private boolean repeatsAnEarlierOne(float[] vector, List<SegmentVector> kept, int lastVisualIndex) {
+        for (int i = 0; i < kept.size(); i++) {
+            if (i != lastVisualIndex && kept.get(i).keyframe() != null
+                    && cosine(vector, kept.get(i).vector()) >= duplicateCosine) {
                 return true;
             }
         }

@@ -28,7 +28,8 @@ import java.util.Map;
  * once, when the generator is made, so a malformed one fails then and never at an answer.
  *
  * <p>Under a video hit's line come its moments, best first, one a line:
- * {@code     seen in lookbook.mp4 at 0:12-0:17 (score 0.81)}.
+ * {@code     seen in lookbook.mp4 at 0:12-0:17 (score 0.81)}, or for a spoken moment (a passage of the sound track
+ * or of an audio item) {@code     heard in lookbook.mp4 at 0:42: 'the red striped t-shirt' (score 0.79)}.
  *
  * <p>Defaults: header {@value #DEFAULT_HEADER}; item {@value #DEFAULT_ITEM}; empty {@value #DEFAULT_EMPTY}.
  *
@@ -92,7 +93,8 @@ public final class TemplateGenerator implements Generator {
         for (int i = 0; i < sources.size(); i++) {
             text.append('\n').append(render(item, valuesOf(sources.get(i), i + 1)));
             for (Moment moment : sources.get(i).moments()) {
-                text.append("\n    seen in ").append(Moments.describe(sources.get(i), moment));
+                text.append(moment.isSpoken() ? "\n    heard in " : "\n    seen in ")
+                        .append(Moments.describe(sources.get(i), moment));
             }
         }
         return Answer.of(text.toString(), sources, NAME);

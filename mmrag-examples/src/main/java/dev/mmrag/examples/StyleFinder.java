@@ -91,16 +91,18 @@ public final class StyleFinder {
             "  Keys are read from OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY. If the model fails, the",
             "  offline answer is printed instead and marked as a fallback.",
             "",
-            VideoCommands.USAGE);
+            VideoCommands.USAGE,
+            AudioCommands.USAGE);
 
-    private static final Set<String> OPTIONS = with(with(with(with(Set.of(), "image", "text", "k", "catalog", "model",
-            "index", "out", "queries", "llm", "llm-model", "base-url", AdapterOption.NAME),
+    private static final Set<String> OPTIONS = with(with(with(with(with(Set.of(), "image", "text", "k", "catalog",
+            "model", "index", "out", "queries", "llm", "llm-model", "base-url", AdapterOption.NAME),
             KeywordSide.OPTIONS.toArray(new String[0])), ServeCommand.OPTIONS.toArray(new String[0])),
-            VideoCommands.OPTIONS.toArray(new String[0]));
+            VideoCommands.OPTIONS.toArray(new String[0])), AudioCommands.OPTIONS.toArray(new String[0]));
     private static final Set<String> SWITCHES = with(with(Set.of("help", "stream", "quantized"),
             KeywordSide.SWITCHES.toArray(new String[0])), VideoCommands.SWITCHES.toArray(new String[0]));
     private static final Set<String> VIDEO = with(VideoCommands.OPTIONS, VideoCommands.SWITCHES.toArray(new String[0]));
     private static final Set<String> COMMON = Set.of("catalog", "model", "quantized", AdapterOption.NAME);
+    private static final String[] AUDIO = AudioCommands.OPTIONS.toArray(new String[0]);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -166,13 +168,13 @@ public final class StyleFinder {
     }
 
     private int find(CommandLine line) {
-        line.allowOnly(with(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream",
-                KeywordSide.NO_KEYWORDS, KeywordSide.FUSION), VIDEO.toArray(new String[0])));
+        line.allowOnly(with(with(with(COMMON, "image", "text", "k", "index", "llm", "llm-model", "base-url", "stream",
+                KeywordSide.NO_KEYWORDS, KeywordSide.FUSION), VIDEO.toArray(new String[0])), AUDIO));
         KeywordSide.checkOptions(line);
         String text = line.get("text");
         Path image = line.path("image", null);
-        if (text == null && image == null) {
-            throw new UsageException("find needs --image PATH, --text TEXT, or both");
+        if (text == null && image == null && line.get("voice") == null) {
+            throw new UsageException("find needs --image PATH, --text TEXT, or both (or --voice FILE)");
         }
         Query.Builder query = Query.builder().text(text).topK(line.integer("k", Query.DEFAULT_TOP_K, 1));
         if (image != null) {
@@ -182,6 +184,14 @@ public final class StyleFinder {
         try (ClipOnnxEncoder encoder = openEncoder(line)) {
             if (image != null) {
                 encoder.encode(ImageContent.of(image)); // an unreadable photo fails now, before the catalogue is indexed
+            }
+            if (line.get("voice") != null) {
+                String heard = AudioCommands.hear(line, encoder, out, System::getenv);
+                query.text(text == null ? heard : text + " " + heard);
+            }
+            if (line.get("audio") != null) {
+                return AudioCommands.find(line, encoder, generator, query.build(), this::buildCatalogue,
+                        rag -> printAnswer(rag, query.build(), line.has("stream")), err);
             }
             if (line.get("videos") != null) {
                 if (line.get(AdapterOption.NAME) != null) {
@@ -235,6 +245,10 @@ public final class StyleFinder {
             throw new UsageException("index --videos is not available yet: the saved index is an HNSW store, which "
                     + "does not hold videos yet; use find --videos DIR, which indexes the catalogue and the videos");
         }
+        if (line.get("audio") != null) {
+            throw new UsageException("index --audio is not available yet: the saved index is an HNSW store, which "
+                    + "does not hold segmented items yet; use find --audio DIR");
+        }
         line.allowOnly(with(COMMON, "out", KeywordSide.NO_KEYWORDS));
         String out = line.get("out");
         if (out == null) {
@@ -274,7 +288,8 @@ public final class StyleFinder {
             if (line.get(AdapterOption.NAME) != null) {
                 throw new UsageException("--" + AdapterOption.NAME + " does not apply to --videos yet");
             }
-            line.allowOnly(with(with(COMMON, "queries", "k"), VIDEO.toArray(new String[0])));
+            line.allowOnly(with(with(with(COMMON, "queries", "k"), VIDEO.toArray(new String[0])), "transcriber",
+                    "transcriber-url", "transcriber-model"));
             try (ClipOnnxEncoder encoder = openEncoder(line);
                     dev.mmrag.core.ExactVectorStore store = new dev.mmrag.core.ExactVectorStore(encoder.dimension(),
                             Metric.COSINE)) {

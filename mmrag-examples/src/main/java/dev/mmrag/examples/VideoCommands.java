@@ -147,7 +147,8 @@ final class VideoCommands {
         try (ExactVectorStore store = new ExactVectorStore(encoder.dimension(), Metric.COSINE)) {
             catalogue.index(line, encoder, store);
             MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).generator(generator)
-                    .segmenter(segmenter(line)).duplicateCosine(duplicateCosine(line)).build();
+                    .segmenter(AudioCommands.withSoundTrack(line, encoder, segmenter(line)))
+                    .duplicateCosine(duplicateCosine(line)).build();
             indexVideos(rag, line.path("videos", null), err);
             print.accept(rag);
             return 0;
@@ -166,7 +167,7 @@ final class VideoCommands {
             throw new UsageException("eval --videos DIR needs --queries FILE");
         }
         int k = line.integer("k", 5, 1);
-        FfmpegVideoSegmenter segmenter = segmenter(line);
+        dev.mmrag.api.Segmenter segmenter = AudioCommands.withSoundTrack(line, encoder, segmenter(line));
         double duplicateCosine = duplicateCosine(line);
         java.util.concurrent.atomic.AtomicLong durationMs = new java.util.concurrent.atomic.AtomicLong();
         dev.mmrag.api.Segmenter measuring = new dev.mmrag.api.Segmenter() {

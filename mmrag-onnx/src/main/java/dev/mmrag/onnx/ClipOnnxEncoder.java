@@ -118,6 +118,7 @@ public final class ClipOnnxEncoder implements Encoder {
     private final Deque<FloatBuffer> freeBatchBuffers = new ArrayDeque<>();
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
+    private final int maxTokens;
 
     private ClipOnnxEncoder(Builder builder) {
         ModelDirectory directory = ModelDirectory.open(builder.modelDirectory);
@@ -130,6 +131,7 @@ public final class ClipOnnxEncoder implements Encoder {
         int maxTokens = config.has("text_config")
                 ? config.object("text_config").positiveInt("max_position_embeddings", DEFAULT_MAX_TOKENS)
                 : DEFAULT_MAX_TOKENS;
+        this.maxTokens = maxTokens;
         try {
             OrtSession.SessionOptions options = sessionOptions(builder);
             resources.add(options);
@@ -173,6 +175,27 @@ public final class ClipOnnxEncoder implements Encoder {
     @Override
     public int dimension() {
         return dimension;
+    }
+
+    /**
+     * Counts a text's tokens with the model's own CLIP tokenizer, start and end tokens included, without cutting it,
+     * so that a caller (an audio segmenter making transcript windows) can keep texts within
+     * {@link #maxTextTokens()} instead of having them truncated.
+     *
+     * @param text a text
+     * @return its token count, start and end tokens included
+     * @throws UnsupportedModalityException when this encoder has no text model
+     */
+    public int countTextTokens(String text) {
+        if (tokenizer == null) {
+            throw new UnsupportedModalityException("this CLIP encoder has no text model, so it counts no tokens");
+        }
+        return tokenizer.tokenize(text == null ? "" : text).originalLength();
+    }
+
+    /** @return the most tokens a text is embedded with (start and end included; 77 for CLIP) */
+    public int maxTextTokens() {
+        return maxTokens;
     }
 
     @Override
