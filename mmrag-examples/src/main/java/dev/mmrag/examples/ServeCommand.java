@@ -27,6 +27,7 @@ final class ServeCommand {
     /** The usage lines of {@code serve}. */
     static final String USAGE_LINE = String.join("\n",
             "  style-finder serve [--port 8080] [--host 127.0.0.1] [--index FILE] [--llm ... as for find]",
+            "                     [--adapter FILE] [--no-keywords] [--fusion SPEC]",
             "                     [--max-upload-mb 20] [--max-concurrent CORES] [--queue 8xCORES]",
             "                     [--deadline-seconds 30] [common options]");
 

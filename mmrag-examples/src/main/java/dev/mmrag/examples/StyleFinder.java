@@ -329,15 +329,21 @@ public final class StyleFinder {
     }
 
     private int serve(CommandLine line) {
-        Set<String> allowed = with(COMMON, "index", "llm", "llm-model", "base-url");
+        Set<String> allowed = with(COMMON, "index", "llm", "llm-model", "base-url", KeywordSide.NO_KEYWORDS,
+                KeywordSide.FUSION);
         allowed.addAll(ServeCommand.OPTIONS);
         line.allowOnly(allowed);
+        KeywordSide.checkOptions(line);
         dev.mmrag.examples.web.ServerOptions options = ServeCommand.options(line);
         Generator generator = generator(line);
         Path folder = line.path("catalog", null);
         Catalog catalog = Catalog.load(folder != null ? folder : Assets.styleCatalog());
-        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder)) {
-            MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).generator(generator).build();
+        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder);
+                KeywordSide keywords = KeywordSide.open(line, store, err)) {
+            // The same pipeline as find: queries go through the adapter the index was built with, and text is also
+            // searched in the keyword index unless --no-keywords.
+            MultimodalRag rag = keywords.configure(MultimodalRag.builder()
+                    .encoder(AdapterOption.of(line).wrap(encoder)).store(store)).generator(generator).build();
             return serveCommand.serve(rag, catalog, options, out, err);
         }
     }
