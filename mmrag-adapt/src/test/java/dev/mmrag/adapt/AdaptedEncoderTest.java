@@ -40,7 +40,7 @@ class AdaptedEncoderTest extends EncoderContract {
         int d = clip.dimension();
         SplittableRandom random = new SplittableRandom(1);
         Map<Modality, float[]> maps = new EnumMap<>(Modality.class);
-        for (Modality m : Modality.values()) {
+        for (Modality m : List.of(Modality.TEXT, Modality.IMAGE)) {
             float[] p = new float[d * d];
             for (int i = 0; i < p.length; i++) {
                 p[i] = (float) (random.nextGaussian() * 0.2);

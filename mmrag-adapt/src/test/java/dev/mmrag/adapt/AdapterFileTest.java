@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Modality;
 import dev.mmrag.api.StoreException;
+import java.util.List;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class AdapterFileTest {
         ResidualMap map = new ResidualMap(D, rank);
         SplittableRandom random = new SplittableRandom(seed);
         Map<Modality, float[]> maps = new EnumMap<>(Modality.class);
-        for (Modality m : Modality.values()) {
+        for (Modality m : List.of(Modality.TEXT, Modality.IMAGE)) {
             float[] p = new float[map.parameterCount()];
             for (int i = 0; i < p.length; i++) {
                 p[i] = (float) (random.nextGaussian() * 0.1);
@@ -51,7 +52,7 @@ class AdapterFileTest {
             assertThat(read.base()).isEqualTo(written.base());
             assertThat(read.fingerprint()).isEqualTo(written.fingerprint());
             float[] x = SyntheticData.gaussian(new SplittableRandom(1), D, 1);
-            for (Modality m : Modality.values()) {
+            for (Modality m : List.of(Modality.TEXT, Modality.IMAGE)) {
                 assertThat(read.apply(m, x)).containsExactly(written.apply(m, x));
             }
         }

@@ -28,7 +28,7 @@ class GradientCheckTest {
         SplittableRandom random = new SplittableRandom(3);
         ResidualMap map = new ResidualMap(D, rank);
         Map<Modality, float[]> values = new EnumMap<>(Modality.class);
-        for (Modality m : Modality.values()) {
+        for (Modality m : List.of(Modality.TEXT, Modality.IMAGE)) {
             float[] p = new float[map.parameterCount()];
             for (int i = 0; i < p.length; i++) {
                 p[i] = (float) (random.nextGaussian() * 0.3);
@@ -49,14 +49,14 @@ class GradientCheckTest {
         ContrastiveTrainer.Batch batch = new ContrastiveTrainer.Batch(map, D);
 
         Map<Modality, float[]> gradients = new EnumMap<>(Modality.class);
-        for (Modality m : Modality.values()) {
+        for (Modality m : List.of(Modality.TEXT, Modality.IMAGE)) {
             gradients.put(m, new float[map.parameterCount()]);
         }
         batch.lossAndGradient(values, pairs, gallery, Modality.IMAGE, temperature, gradients);
 
         double eps = 1e-3;
         int checked = 0;
-        for (Modality m : Modality.values()) {
+        for (Modality m : List.of(Modality.TEXT, Modality.IMAGE)) {
             float[] p = values.get(m);
             for (int i = 0; i < p.length; i++) {
                 float original = p[i];
@@ -74,7 +74,7 @@ class GradientCheckTest {
                 checked++;
             }
         }
-        assertThat(checked).isEqualTo(2 * map.parameterCount());
+        assertThat(checked).as("both adapted modalities, every parameter").isEqualTo(2 * map.parameterCount());
         double norm = 0;
         for (float g : gradients.get(Modality.IMAGE)) {
             norm += g * g;
@@ -84,7 +84,7 @@ class GradientCheckTest {
 
     private static Map<Modality, float[]> fresh(ResidualMap map) {
         Map<Modality, float[]> g = new EnumMap<>(Modality.class);
-        for (Modality m : Modality.values()) {
+        for (Modality m : List.of(Modality.TEXT, Modality.IMAGE)) {
             g.put(m, new float[map.parameterCount()]);
         }
         return g;
