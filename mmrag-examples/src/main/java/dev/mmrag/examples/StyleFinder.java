@@ -333,6 +333,9 @@ public final class StyleFinder {
                 KeywordSide.FUSION);
         allowed.addAll(ServeCommand.OPTIONS);
         allowed.addAll(VIDEO);
+        if (line.get("videos") != null) {
+            allowed.addAll(Set.of("transcriber", "transcriber-url", "transcriber-model")); // the sound tracks, as find
+        }
         line.allowOnly(allowed);
         KeywordSide.checkOptions(line);
         dev.mmrag.examples.web.ServerOptions options = ServeCommand.options(line);
