@@ -26,8 +26,8 @@ final class ServeCommand {
 
     /** The usage lines of {@code serve}. */
     static final String USAGE_LINE = String.join("\n",
-            "  style-finder serve [--port 8080] [--host 127.0.0.1] [--index FILE] [--llm ... as for find]",
-            "                     [--adapter FILE] [--no-keywords] [--fusion SPEC]",
+            "  style-finder serve [--port 8080] [--host 127.0.0.1] [--index FILE | --videos DIR]",
+            "                     [--llm ... as for find] [--adapter FILE] [--no-keywords] [--fusion SPEC]",
             "                     [--max-upload-mb 20] [--max-concurrent CORES] [--queue 8xCORES]",
             "                     [--deadline-seconds 30] [common options]");
 
@@ -35,7 +35,10 @@ final class ServeCommand {
     static final String HELP = String.join("\n",
             "  serve   Index the catalogue (or load --index FILE) once and serve the Style Finder's web page and",
             "          JSON API (POST /api/search, POST /api/search/stream, GET /api/products/ID/image,",
-            "          GET /health) until stopped with Ctrl-C. Binds to 127.0.0.1 unless --host says otherwise.");
+            "          GET /health) until stopped with Ctrl-C. Binds to 127.0.0.1 unless --host says otherwise.",
+            "          --videos DIR also indexes the videos of DIR (as find --videos: an in-memory exact store, vector",
+            "          search only, no --index or --adapter); a video hit shows its moments, served by",
+            "          GET /api/videos/ID (Range requests for seeking) and GET /api/videos/ID/moments/N/keyframe.");
 
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -72,13 +75,15 @@ final class ServeCommand {
      *
      * @param rag the ready pipeline
      * @param catalog the catalogue whose photos are served
+     * @param videos the indexed video items whose files and keyframes are served (empty: none)
      * @param options where to listen
      * @param out where the address is printed
      * @param err where the request log goes
      * @return 0
      */
-    int serve(MultimodalRag rag, Catalog catalog, ServerOptions options, PrintStream out, PrintStream err) {
-        try (StyleFinderServer server = StyleFinderServer.start(rag, catalog, options,
+    int serve(MultimodalRag rag, Catalog catalog, java.util.List<dev.mmrag.api.Item> videos, ServerOptions options,
+            PrintStream out, PrintStream err) {
+        try (StyleFinderServer server = StyleFinderServer.start(rag, catalog, videos, options,
                 line -> err.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line))) {
             Thread hook = new Thread(() -> {
                 server.close();
@@ -88,7 +93,8 @@ final class ServeCommand {
             if (!isLoopback(options.host())) {
                 err.println("warning: listening on " + options.host() + ": other machines can reach this server");
             }
-            out.println("Serving the Style Finder for " + catalog.items().size() + " products at " + server.uri()
+            out.println("Serving the Style Finder for " + catalog.items().size() + " products"
+                    + (videos.isEmpty() ? "" : " and " + videos.size() + (videos.size() == 1 ? " video" : " videos")) + " at " + server.uri()
                     + " (Ctrl-C to stop)");
             out.flush();
             try {

@@ -332,19 +332,44 @@ public final class StyleFinder {
         Set<String> allowed = with(COMMON, "index", "llm", "llm-model", "base-url", KeywordSide.NO_KEYWORDS,
                 KeywordSide.FUSION);
         allowed.addAll(ServeCommand.OPTIONS);
+        allowed.addAll(VIDEO);
+        if (line.get("videos") != null) {
+            allowed.addAll(Set.of("transcriber", "transcriber-url", "transcriber-model")); // the sound tracks, as find
+        }
         line.allowOnly(allowed);
         KeywordSide.checkOptions(line);
         dev.mmrag.examples.web.ServerOptions options = ServeCommand.options(line);
         Generator generator = generator(line);
         Path folder = line.path("catalog", null);
         Catalog catalog = Catalog.load(folder != null ? folder : Assets.styleCatalog());
+        if (line.get("videos") != null) {
+            if (line.get("index") != null) {
+                throw new UsageException("serve --videos indexes the catalogue itself; --index FILE (an HNSW store, "
+                        + "which does not hold videos yet) cannot be combined with it");
+            }
+            if (line.get(AdapterOption.NAME) != null) {
+                throw new UsageException("--" + AdapterOption.NAME + " does not apply to --videos yet");
+            }
+            // As find --videos: the catalogue and the videos in one exact store, so one query ranks both.
+            try (ClipOnnxEncoder encoder = openEncoder(line);
+                    dev.mmrag.core.ExactVectorStore store = new dev.mmrag.core.ExactVectorStore(encoder.dimension(),
+                            Metric.COSINE)) {
+                indexCatalogue(catalog, encoder, store);
+                MultimodalRag rag = MultimodalRag.builder().encoder(encoder).store(store).generator(generator)
+                        .segmenter(AudioCommands.withSoundTrack(line, encoder, VideoCommands.segmenter(line)))
+                        .duplicateCosine(VideoCommands.duplicateCosine(line)).build();
+                Path videoFolder = line.path("videos", null);
+                VideoCommands.indexVideos(rag, videoFolder, err);
+                return serveCommand.serve(rag, catalog, VideoFolder.load(videoFolder).items(), options, out, err);
+            }
+        }
         try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder);
                 KeywordSide keywords = KeywordSide.open(line, store, err)) {
             // The same pipeline as find: queries go through the adapter the index was built with, and text is also
             // searched in the keyword index unless --no-keywords.
             MultimodalRag rag = keywords.configure(MultimodalRag.builder()
                     .encoder(AdapterOption.of(line).wrap(encoder)).store(store)).generator(generator).build();
-            return serveCommand.serve(rag, catalog, options, out, err);
+            return serveCommand.serve(rag, catalog, List.of(), options, out, err);
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The Style Finder's video options: {@code --videos DIR} for {@code index} and {@code find} (the videos are
+ * The Style Finder's video options: {@code --videos DIR} for {@code find} and {@code serve} (the videos are
  * indexed next to the catalogue, and a hit that is a video lists its moments), and
  * {@code eval --videos DIR --queries FILE [--k 5]}, which indexes only the videos and scores moments (see
  * {@link MomentEvaluation}). Options: {@code --keyframes DIR} (where keyframe JPEGs go, default
@@ -42,6 +42,7 @@ final class VideoCommands {
     static final String USAGE = String.join("\n",
             "Videos:",
             "  style-finder find  ... --videos DIR      also index the videos in DIR; video hits list their moments",
+            "  style-finder serve ... --videos DIR      also index the videos in DIR; the page shows video moments",
             "  (index --videos is not available yet: the saved HNSW index does not hold videos)",
             "  style-finder eval  --videos DIR --queries FILE [--k 5]",
             "                     index only the videos in DIR and score moment recall@1/@5 and MRR for the",

@@ -85,4 +85,59 @@ class StyleFinderServeTest {
         StyleFinderTest.Run help = StyleFinderTest.run("--help");
         assertThat(help.out()).contains("style-finder serve [--port 8080] [--host 127.0.0.1]").contains("  serve   ");
     }
+
+    @Test
+    void serveWithVideosShowsTheirMomentsAndServesTheirKeyframes(@TempDir Path folder) throws Exception {
+        Path videos = java.nio.file.Files.createDirectory(folder.resolve("videos"));
+        java.nio.file.Files.copy(Assets.root().resolve("data/style-videos/v01.mp4"), videos.resolve("v01.mp4"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StyleFinder finder = new StyleFinder(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> finder.run(new String[] {"serve",
+                "--port", "0", "--videos", videos.toString(), "--keyframes", folder.resolve("kf").toString()}));
+        Matcher address = Pattern.compile("Serving the Style Finder for 320 products and 1 video at (\\S+) ").matcher("");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!address.reset(out.toString(StandardCharsets.UTF_8)).find()) {
+            assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isNotDone();
+            assertThat(System.nanoTime()).as("the server starts").isLessThan(end);
+            Thread.sleep(50);
+        }
+        URI uri = URI.create(address.group(1));
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> search = client.send(HttpRequest.newBuilder(uri.resolve(
+                "/api/search?text=black%20checked%20hat&k=12&answer=false")).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        JsonNode video = null;
+        for (JsonNode result : new ObjectMapper().readTree(search.body()).get("results")) {
+            if (result.get("id").asText().equals("video:v01.mp4")) {
+                video = result;
+            }
+        }
+        assertThat(video).as(search.body()).isNotNull();
+        JsonNode best = video.get("moments").get(0);
+        assertThat(best.get("video").asText()).startsWith("/api/videos/video%3Av01.mp4#t=");
+        HttpResponse<byte[]> keyframe = client.send(HttpRequest.newBuilder(uri.resolve(best.get("thumbnail").asText()))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(keyframe.statusCode()).isEqualTo(200);
+        assertThat(keyframe.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+
+        finder.serveCommand.stop();
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Indexed 320 of 320 products")
+                .contains("Indexed 1 of 1 videos");
+    }
+
+    @Test
+    void serveWithVideosRefusesAnIndexFileAndAnAdapter() {
+        StyleFinderTest.Run index = StyleFinderTest.run("serve", "--videos", "somewhere", "--index", "x.idx");
+        assertThat(index.exitCode()).isEqualTo(2);
+        assertThat(index.err()).contains("--index FILE").contains("cannot be combined");
+        StyleFinderTest.Run adapter = StyleFinderTest.run("serve", "--videos", "somewhere", "--adapter", "a.bin");
+        assertThat(adapter.exitCode()).isEqualTo(2);
+        assertThat(adapter.err()).contains("--adapter does not apply to --videos yet");
+        StyleFinderTest.Run help = StyleFinderTest.run("--help");
+        assertThat(help.out()).contains("[--index FILE | --videos DIR]").contains("GET /api/videos/ID");
+    }
 }

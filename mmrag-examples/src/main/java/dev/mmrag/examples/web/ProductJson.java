@@ -13,8 +13,8 @@ import java.util.Map;
  * {@code {"rank", "id", "name", "brand", "price", "currency", "url", "score", "image", "description"}}. A field is
  * left out when the product has no usable value for it; {@code url} only when the catalogue gives an absolute
  * {@code http} or {@code https} link (a {@code javascript:} link in a hostile catalogue is dropped), {@code image}
- * only when the product has a photo this server can serve. Later kinds of hits (video moments) add their own fields
- * to the same map.
+ * only when the product has a photo this server can serve. A video hit gets a {@code "moments"} list added by the
+ * server (see {@link VideoFiles}).
  *
  * <p>Thread-safety: stateless.
  */

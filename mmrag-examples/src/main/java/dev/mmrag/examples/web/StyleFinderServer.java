@@ -70,6 +70,10 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  *       warnings) or {@code error} ({@code {"status", "error"}}). A request refused before the search starts is
  *       answered with its 4xx/5xx status and a JSON error, not a stream.</li>
  *   <li>{@code GET /api/products/{id}/image}: the photo of a catalogue product, looked up by id only.</li>
+ *   <li>{@code GET /api/videos/{id}}: a served video's file (with {@code Range} requests answered 206, so that a
+ *       browser can seek), and {@code GET /api/videos/{id}/moments/{n}/keyframe}: the keyframe JPEG of its
+ *       {@code n}-th stored segment; both looked up by known id (and index) only. A video result carries
+ *       {@code "moments"} (see {@link VideoFiles}).</li>
  *   <li>{@code GET /health}: {@code {"status": "ok", "products": n (items in the store), ...limits, the searches
  *       running and waiting}}.</li>
  * </ul>
@@ -96,7 +100,8 @@ public final class StyleFinderServer implements AutoCloseable {
 
     /** The Content-Security-Policy of every response. */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self' blob:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+            + "img-src 'self' blob:; media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+            + "frame-ancestors 'none'";
 
     private static final int IN_MEMORY_PART_BYTES = 1024 * 1024;
     private static final int MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -108,18 +113,20 @@ public final class StyleFinderServer implements AutoCloseable {
     private final ServerOptions options;
     private final Consumer<String> log;
     private final Map<String, Path> productImages;
+    private final VideoFiles videos;
     private final UploadCheck uploadCheck;
     private final ThreadPoolExecutor searches;
     private final Path tempFolder;
     private final Javalin app;
     private final AtomicInteger closed = new AtomicInteger();
 
-    private StyleFinderServer(MultimodalRag rag, Catalog catalog, ServerOptions options, Consumer<String> log)
-            throws IOException {
+    private StyleFinderServer(MultimodalRag rag, Catalog catalog, List<Item> videoItems, ServerOptions options,
+            Consumer<String> log) throws IOException {
         this.rag = rag;
         this.options = options;
         this.log = log;
         this.productImages = productImages(catalog);
+        this.videos = new VideoFiles(videoItems, rag.store(), log);
         this.uploadCheck = new UploadCheck(options.maxUploadBytes(), options.maxPixels());
         this.searches = new ThreadPoolExecutor(options.maxConcurrent(), options.maxConcurrent(), 0,
                 TimeUnit.MILLISECONDS, options.queueCapacity() == 0 ? new SynchronousQueue<>()
@@ -157,6 +164,8 @@ public final class StyleFinderServer implements AutoCloseable {
         app.post("/api/search/stream", this::stream);
         app.get("/api/search/stream", this::stream);
         app.get("/api/products/{id}/image", this::productImage);
+        app.get("/api/videos/{id}", videos::sendVideo);
+        app.get("/api/videos/{id}/moments/{n}/keyframe", videos::sendKeyframe);
         app.exception(WebError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
             case 404 -> "There is nothing at " + printable(ctx.path()) + ".";
@@ -181,13 +190,33 @@ public final class StyleFinderServer implements AutoCloseable {
      */
     public static StyleFinderServer start(MultimodalRag rag, Catalog catalog, ServerOptions options,
             Consumer<String> log) {
+        return start(rag, catalog, List.of(), options, log);
+    }
+
+    /**
+     * Starts a server that also serves videos: a result that is one of {@code videos} lists its moments, each with
+     * the URL of its keyframe ({@code /api/videos/{id}/moments/{n}/keyframe}) and of the video at the moment
+     * ({@code /api/videos/{id}#t=START}); the files are served for these ids only.
+     *
+     * @param rag the pipeline to serve, ready to answer (the catalogue and the videos indexed in its store, which
+     *        keeps the videos' segments); shared, not closed by the server
+     * @param catalog the catalogue whose product photos {@code /api/products/{id}/image} serves
+     * @param videos the indexed video items (each with a {@link dev.mmrag.api.VideoContent} file); copied
+     * @param options where to listen and what to accept
+     * @param log receives one line per request (and one per internal error); called from many threads
+     * @return the running server
+     * @throws UncheckedIOException when the port cannot be bound or the temporary folder cannot be made
+     */
+    public static StyleFinderServer start(MultimodalRag rag, Catalog catalog, List<Item> videos,
+            ServerOptions options, Consumer<String> log) {
         Objects.requireNonNull(rag, "rag");
         Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(videos, "videos");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(log, "log");
         StyleFinderServer server;
         try {
-            server = new StyleFinderServer(rag, catalog, options, log);
+            server = new StyleFinderServer(rag, catalog, videos, options, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the server's temporary upload folder: " + e.getMessage(), e);
         }
@@ -440,7 +469,11 @@ public final class StyleFinderServer implements AutoCloseable {
         List<Map<String, Object>> products = new java.util.ArrayList<>(found.size());
         for (int i = 0; i < found.size(); i++) {
             Retrieved retrieved = found.get(i);
-            products.add(ProductJson.of(retrieved, i + 1, productImages.containsKey(retrieved.id())));
+            Map<String, Object> json = ProductJson.of(retrieved, i + 1, productImages.containsKey(retrieved.id()));
+            if (videos.has(retrieved.id())) {
+                json.put("moments", videos.moments(retrieved));
+            }
+            products.add(json);
         }
         return products;
     }

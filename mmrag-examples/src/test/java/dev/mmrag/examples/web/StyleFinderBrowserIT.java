@@ -272,7 +272,7 @@ class StyleFinderBrowserIT {
             waiting().until(d -> d.findElement(By.id("error")).isDisplayed());
             WebElement error = driver.findElement(By.id("error"));
             assertThat(error.getText()).startsWith("The file is not a photo: expected a JPEG, PNG, GIF, BMP or WebP image")
-                    .contains("\"these ar\"");
+                    .endsWith("(its first bytes are text).").doesNotContain("these are");
             assertThat(error.getAttribute("role")).isEqualTo("alert");
             assertThat(error.getText()).doesNotContain("{").doesNotContain("status");
             assertThat(driver.findElements(By.cssSelector("#results .card"))).isEmpty();
@@ -331,5 +331,40 @@ class StyleFinderBrowserIT {
     private static List<String> ids() {
         return (List<String>) ((JavascriptExecutor) driver).executeScript(
                 "return [...document.querySelectorAll('#results .card')].map(c => c.dataset.id);");
+    }
+
+    @Test
+    void aTextThatFindsAVideoMomentShowsItsKeyframeAsALinkToTheVideoAtTheMoment() throws Exception {
+        try (VideoWebFixture videos = new VideoWebFixture();
+                StyleFinderServer videoServer = videos.serve(WebFixture.options().build())) {
+            open(videoServer);
+            driver.findElement(By.id("text")).sendKeys("black checked hat", Keys.ENTER);
+            cardsAfterSearch();
+            WebElement card = driver.findElement(By.cssSelector("#results .card[data-id='" + VideoWebFixture.HAT_VIDEO + "']"));
+            assertThat(card.findElement(By.cssSelector(".name")).getText()).isEqualTo("Lookbook clip 1");
+            WebElement moment = card.findElement(By.cssSelector("a.moment"));
+            String href = moment.getAttribute("href");
+            assertThat(href).startsWith(videoServer.uri().resolve("/api/videos/video%3Av01.mp4#t=").toString())
+                    .matches(".*#t=\\d+\\.\\d");
+            assertThat(moment.findElement(By.cssSelector(".span")).getText()).matches("▶ \\d:\\d\\d-\\d:\\d\\d");
+            assertThat(moment.getAttribute("aria-label")).startsWith("Watch Lookbook clip 1 at ");
+            WebElement thumbnail = moment.findElement(By.cssSelector("img"));
+            assertThat(thumbnail.getAttribute("src")).matches(".*/api/videos/video%3Av01\\.mp4/moments/\\d+/keyframe");
+            waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                    "const i = arguments[0]; return i.complete && i.naturalWidth > 0;", thumbnail));
+            // a product card has no moment link
+            assertThat(driver.findElements(By.cssSelector("#results .card:not([data-id^='video:']) a.moment"))).isEmpty();
+            ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView();", card);
+            screenshot("style-finder-video-moment");
+
+            // the link opens the video, which the browser loads and seeks to the moment
+            double seconds = Double.parseDouble(href.substring(href.indexOf("#t=") + 3));
+            driver.get(href);
+            waiting().until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                    "const v = document.querySelector('video'); return !!v && v.readyState >= 1;"));
+            double at = ((Number) ((JavascriptExecutor) driver).executeScript(
+                    "return document.querySelector('video').currentTime;")).doubleValue();
+            assertThat(at).isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.6));
+        }
     }
 }

@@ -249,6 +249,29 @@
     }
   }
 
+  // A video hit: its best moment's keyframe, with the span, as a link that opens the video at the moment.
+  function showMoment(card, product) {
+    const moment = (product.moments || [])[0];
+    const link = card.querySelector('.moment');
+    if (!moment || typeof moment.video !== 'string' || !moment.video.startsWith('/api/videos/')) {
+      link.remove();
+      return;
+    }
+    link.href = moment.video;
+    link.setAttribute('aria-label', 'Watch ' + product.name + ' at ' + moment.label + ' (opens the video)');
+    const thumb = link.querySelector('img');
+    if (typeof moment.thumbnail === 'string' && moment.thumbnail.startsWith('/api/videos/')) {
+      thumb.src = moment.thumbnail;
+      thumb.alt = 'Keyframe of ' + product.name + ' at ' + moment.label;
+    } else {
+      thumb.remove();
+    }
+    link.querySelector('.span').textContent = '▶ ' + moment.label;
+    if (!product.image) {
+      card.querySelector('.photo').remove();
+    }
+  }
+
   function showResults(products) {
     results.replaceChildren();
     if (!products.length) {
@@ -265,6 +288,7 @@
       } else {
         img.remove();
       }
+      showMoment(card, product);
       card.querySelector('.name').textContent = product.name;
       card.querySelector('.brand').textContent = product.brand || '';
       card.querySelector('.price').textContent = formatPrice(product);
