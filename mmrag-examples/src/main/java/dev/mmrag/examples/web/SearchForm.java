@@ -59,6 +59,10 @@ record SearchForm(Query query, boolean answer) {
             throw e;
         } catch (RuntimeException e) {
             throw multipartProblem(e, options);
+        } finally {
+            if (ctx.isMultipartFormData()) {
+                deleteBufferedParts(ctx);
+            }
         }
         String text = single(fields, "text");
         if (text != null) {
@@ -86,6 +90,20 @@ record SearchForm(Query query, boolean answer) {
             return new SearchForm(query.build(), !"false".equals(answerField));
         } catch (InvalidInputException e) {
             throw new WebError(400, "The filter is not valid: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Deletes the parts Jetty buffered in the upload folder as soon as they are read, before the answer is sent
+     * (Jetty itself deletes them only once the request has completed, after the client has its answer).
+     */
+    private static void deleteBufferedParts(Context ctx) {
+        try {
+            for (jakarta.servlet.http.Part part : ctx.req().getParts()) {
+                part.delete();
+            }
+        } catch (IOException | jakarta.servlet.ServletException | RuntimeException e) {
+            // the parts could not be listed again: Jetty still deletes them when the request completes
         }
     }
 
