@@ -46,23 +46,23 @@ public enum AudioFormat {
         if (head == null || head.length < 4) {
             return Optional.empty();
         }
-        if (head.length >= 12 && ascii(head, 0, 4).equals("RIFF") && ascii(head, 8, 4).equals("WAVE")) {
+        if (head.length >= 12 && Signatures.ascii(head, 0, 4).equals("RIFF")
+                && Signatures.ascii(head, 8, 4).equals("WAVE")) {
             return Optional.of(WAV);
         }
-        if (ascii(head, 0, 4).equals("fLaC")) {
+        if (Signatures.ascii(head, 0, 4).equals("fLaC")) {
             return Optional.of(FLAC);
         }
-        if (ascii(head, 0, 4).equals("OggS")) {
+        if (Signatures.ascii(head, 0, 4).equals("OggS")) {
             return Optional.of(OGG);
         }
-        if (ascii(head, 0, 3).equals("ID3")) {
+        if (Signatures.ascii(head, 0, 3).equals("ID3")) {
             return Optional.of(MP3);
         }
-        if (head.length >= 8 && ascii(head, 4, 4).equals("ftyp")) {
+        if (head.length >= 8 && Signatures.ascii(head, 4, 4).equals("ftyp")) {
             return Optional.of(M4A);
         }
-        if ((head[0] & 0xFF) == 0x1A && (head[1] & 0xFF) == 0x45 && (head[2] & 0xFF) == 0xDF
-                && (head[3] & 0xFF) == 0xA3) {
+        if (Signatures.isEbml(head)) {
             return Optional.of(WEBM);
         }
         int b0 = head[0] & 0xFF;
@@ -74,14 +74,5 @@ public enum AudioFormat {
             return Optional.of(MP3);
         }
         return Optional.empty();
-    }
-
-    private static String ascii(byte[] bytes, int from, int length) {
-        StringBuilder text = new StringBuilder(length);
-        for (int i = from; i < from + length && i < bytes.length; i++) {
-            int b = bytes[i] & 0xFF;
-            text.append(b >= 0x20 && b < 0x7F ? (char) b : '.');
-        }
-        return text.toString();
     }
 }

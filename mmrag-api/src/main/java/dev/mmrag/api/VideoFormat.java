@@ -43,29 +43,20 @@ public enum VideoFormat {
         if (head == null || head.length < 8) {
             return Optional.empty();
         }
-        String box = ascii(head, 4, 4);
+        String box = Signatures.ascii(head, 4, 4);
         if (box.equals("ftyp") && head.length >= 12) {
-            return Optional.of(ascii(head, 8, 4).equals("qt  ") ? MOV : MP4);
+            return Optional.of(Signatures.ascii(head, 8, 4).equals("qt  ") ? MOV : MP4);
         }
         if (box.equals("moov") || box.equals("mdat") || box.equals("wide") || box.equals("free")) {
             return Optional.of(MOV);
         }
-        if ((head[0] & 0xFF) == 0x1A && (head[1] & 0xFF) == 0x45 && (head[2] & 0xFF) == 0xDF
-                && (head[3] & 0xFF) == 0xA3) {
-            return Optional.of(ascii(head, 0, head.length).contains("webm") ? WEBM : MKV);
+        if (Signatures.isEbml(head)) {
+            return Optional.of(Signatures.ascii(head, 0, head.length).contains("webm") ? WEBM : MKV);
         }
-        if (head.length >= 12 && ascii(head, 0, 4).equals("RIFF") && ascii(head, 8, 4).equals("AVI ")) {
+        if (head.length >= 12 && Signatures.ascii(head, 0, 4).equals("RIFF")
+                && Signatures.ascii(head, 8, 4).equals("AVI ")) {
             return Optional.of(AVI);
         }
         return Optional.empty();
-    }
-
-    private static String ascii(byte[] bytes, int from, int length) {
-        StringBuilder text = new StringBuilder(length);
-        for (int i = from; i < from + length && i < bytes.length; i++) {
-            int b = bytes[i] & 0xFF;
-            text.append(b >= 0x20 && b < 0x7F ? (char) b : '.');
-        }
-        return text.toString();
     }
 }
