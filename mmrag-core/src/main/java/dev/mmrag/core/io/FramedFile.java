@@ -5,9 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -161,7 +159,7 @@ public final class FramedFile {
 
         /** @return the bytes of the content not read yet */
         public long remaining() {
-            return bounded.remaining;
+            return bounded.remaining();
         }
 
         /** @return the content as a stream (buffered underneath, so cheap to read in small pieces); it ends where the content ends */
@@ -252,15 +250,15 @@ public final class FramedFile {
             BoundedInputStream content = new BoundedInputStream(
                     new BufferedInputStream(Channels.newInputStream(channel), BUFFER_BYTES),
                     size - prefix - CHECKSUM_BYTES);
-            Frame frame = new Frame(path, format, version, content.remaining, content);
+            Frame frame = new Frame(path, format, version, content.remaining(), content);
             T result;
             try {
                 result = reader.read(frame);
             } catch (EOFException e) {
                 throw frame.damaged("its content ends before all of it is read (" + e.getMessage() + ")");
             }
-            if (content.remaining > 0) {
-                throw frame.damaged("it has " + content.remaining + " bytes after the end of its content");
+            if (content.remaining() > 0) {
+                throw frame.damaged("it has " + content.remaining() + " bytes after the end of its content");
             }
             return result;
         }
@@ -324,64 +322,5 @@ public final class FramedFile {
     private static FileFormatException damaged(Path path, Format format, String why) {
         return new FileFormatException("file " + path + " (" + format.description() + ") is damaged or truncated: "
                 + why);
-    }
-
-    /** Lets a reader see only the content, so it cannot read into the checksum. */
-    private static final class BoundedInputStream extends FilterInputStream {
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (length == 0) {
-                return 0;
-            }
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = super.read(buffer, offset, (int) Math.min(length, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(Math.min(Math.max(n, 0), remaining));
-            remaining -= skipped;
-            return skipped;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(super.available(), remaining);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-            // The file is closed by FramedFile.read.
-        }
     }
 }

@@ -4,6 +4,7 @@ import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
 import dev.mmrag.api.InvalidInputException;
 import dev.mmrag.api.Metric;
 import dev.mmrag.api.StoreException;
+import dev.mmrag.core.io.BoundedInputStream;
 import dev.mmrag.core.io.FileFormatException;
 import dev.mmrag.core.io.FramedFile;
 import dev.mmrag.core.io.SafeFile;
@@ -11,7 +12,6 @@ import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -526,59 +526,6 @@ final class StoreFile {
                 throw new InvalidObjectException("the graph's " + field + " is " + value + "; expected " + source
                         + " " + expected);
             }
-        }
-    }
-
-    /** Lets a reader see only the payload, so it cannot read into the payload length after it. */
-    private static final class BoundedInputStream extends FilterInputStream {
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        /** Skips what the reader left of the payload (Java serialization need not read to its end). */
-        void skipRest() throws IOException {
-            while (remaining > 0) {
-                long skipped = super.skip(remaining);
-                if (skipped <= 0) {
-                    if (super.read() < 0) {
-                        throw new EOFException("the payload ends early");
-                    }
-                    skipped = 1;
-                }
-                remaining -= skipped;
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = super.read(buffer, offset, (int) Math.min(length, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // The caller closes the underlying stream.
         }
     }
 
