@@ -11,7 +11,6 @@ import dev.mmrag.api.KeywordIndex;
 import dev.mmrag.api.KeywordSearchRequest;
 import dev.mmrag.api.SearchHit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The behaviour every {@link KeywordIndex} keeps. An adapter's test extends this class and implements
@@ -223,31 +224,19 @@ public abstract class KeywordIndexContract {
 
     /** The vector contract's catalogue: colour, price, size, in-stock flag and tags; every text has "shared". */
     private static List<KeywordDocument> catalogue() {
-        String[] colours = {"red", "blue", "green"};
         List<KeywordDocument> docs = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            Map<String, Object> metadata = new LinkedHashMap<>();
-            metadata.put("color", colours[i % 3]);
-            metadata.put("price", 10.0 + i);
-            metadata.put("size", (long) (i % 5));
-            metadata.put("inStock", i % 2 == 0);
-            if (i % 4 == 0) {
-                metadata.put("tags", List.of("sale", "t" + (i % 8)));
-            }
+        for (int i = 0; i < FilterCases.CATALOGUE_SIZE; i++) {
             docs.add(new KeywordDocument("item-" + i, Map.of("text", "shared word" + (i % 7 == 0 ? " shared" : "")),
-                    metadata));
+                    FilterCases.catalogueMetadata(i)));
         }
         return docs;
     }
 
     private static List<KeywordDocument> awkward() {
-        return List.of(
-                new KeywordDocument("a", Map.of("text", "shared"), Map.of("size.eu", 42L, "size", "M",
-                        "n", 9_007_199_254_740_993L, "dims", List.of(10L, 20.5))),
-                new KeywordDocument("b", Map.of("text", "shared"), Map.of("size.eu", "42", "n", 1.0,
-                        "dims", List.of(5L))),
-                new KeywordDocument("c", Map.of("text", "shared"), Map.of("size.eu", 42.5, "n", 1L,
-                        "dims", List.of())));
+        List<Map<String, Object>> metadata = FilterCases.awkwardMetadata();
+        Map<String, String> texts = Map.of("text", "shared");
+        return List.of(new KeywordDocument("a", texts, metadata.get(0)), new KeywordDocument("b", texts,
+                metadata.get(1)), new KeywordDocument("c", texts, metadata.get(2)));
     }
 
     private void assertFilterMatchesReference(Filter filter) {
@@ -267,69 +256,16 @@ public abstract class KeywordIndexContract {
         }
     }
 
-    @Test
-    void filterEqualsOnString() {
-        assertFilterMatchesReference(Filter.eq("color", "red"));
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("dev.mmrag.test.FilterCases#onCatalogue")
+    void filtersFollowTheReference(String name, Filter filter) {
+        assertFilterMatchesReference(filter);
     }
 
-    @Test
-    void filterEqualsOnNumberComparesByValue() {
-        assertFilterMatchesReference(Filter.eq("size", 2));
-        assertFilterMatchesReference(Filter.eq("price", 15));
-    }
-
-    @Test
-    void filterEqualsOnBoolean() {
-        assertFilterMatchesReference(Filter.eq("inStock", true));
-    }
-
-    @Test
-    void filterEqualsOnListMatchesAnyElement() {
-        assertFilterMatchesReference(Filter.eq("tags", "sale"));
-        assertFilterMatchesReference(Filter.eq("tags", "t4"));
-    }
-
-    @Test
-    void filterNotEqualsIncludesItemsWithoutTheKey() {
-        assertFilterMatchesReference(Filter.ne("color", "red"));
-        assertFilterMatchesReference(Filter.ne("tags", "t4"));
-    }
-
-    @Test
-    void filterIn() {
-        assertFilterMatchesReference(Filter.in("color", "red", "green"));
-        assertFilterMatchesReference(Filter.in("size", 0, 4));
-    }
-
-    @Test
-    void filterNumericRanges() {
-        assertFilterMatchesReference(Filter.gt("price", 40));
-        assertFilterMatchesReference(Filter.gte("price", 40));
-        assertFilterMatchesReference(Filter.lt("price", 20));
-        assertFilterMatchesReference(Filter.lte("price", 20));
-        assertFilterMatchesReference(Filter.between("price", 25, 35.5));
-        assertFilterMatchesReference(Filter.between("size", 1, 2));
-    }
-
-    @Test
-    void filterAndOrNot() {
-        assertFilterMatchesReference(Filter.and(Filter.eq("color", "blue"), Filter.lt("price", 50)));
-        assertFilterMatchesReference(Filter.or(Filter.eq("color", "blue"), Filter.eq("size", 0)));
-        assertFilterMatchesReference(Filter.not(Filter.eq("inStock", true)));
-        assertFilterMatchesReference(Filter.and(
-                Filter.or(Filter.eq("color", "red"), Filter.in("size", 1, 3)),
-                Filter.not(Filter.between("price", 20, 30))));
-    }
-
-    @Test
-    void filtersOnDottedKeysMixedTypesAndListsFollowTheReference() {
-        assertFilterMatchesReference(awkward(), Filter.eq("size.eu", 42));
-        assertFilterMatchesReference(awkward(), Filter.eq("size.eu", "42"));
-        assertFilterMatchesReference(awkward(), Filter.gt("size.eu", 42));
-        assertFilterMatchesReference(awkward(), Filter.eq("n", 1));
-        assertFilterMatchesReference(awkward(), Filter.eq("n", 9_007_199_254_740_993L));
-        assertFilterMatchesReference(awkward(), Filter.between("dims", 15, 25));
-        assertFilterMatchesReference(awkward(), Filter.ne("size", "M"));
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("dev.mmrag.test.FilterCases#onAwkwardMetadata")
+    void filtersOnDottedKeysMixedTypesAndListsFollowTheReference(String name, Filter filter) {
+        assertFilterMatchesReference(awkward(), filter);
     }
 
     @Test

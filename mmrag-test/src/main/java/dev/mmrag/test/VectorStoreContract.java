@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -233,18 +234,9 @@ public abstract class VectorStoreContract {
 
     /** Items with colour, size, price, in-stock flag and tags, the data every filter test runs on. */
     private List<VectorRecord> catalogue() {
-        String[] colours = {"red", "blue", "green"};
         List<VectorRecord> records = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            Map<String, Object> metadata = new java.util.LinkedHashMap<>();
-            metadata.put("color", colours[i % 3]);
-            metadata.put("price", 10.0 + i);
-            metadata.put("size", (long) (i % 5));
-            metadata.put("inStock", i % 2 == 0);
-            if (i % 4 == 0) {
-                metadata.put("tags", List.of("sale", "t" + (i % 8)));
-            }
-            records.add(new VectorRecord("item-" + i, vector(i), metadata));
+        for (int i = 0; i < FilterCases.CATALOGUE_SIZE; i++) {
+            records.add(new VectorRecord("item-" + i, vector(i), FilterCases.catalogueMetadata(i)));
         }
         return records;
     }
@@ -264,67 +256,17 @@ public abstract class VectorStoreContract {
                 .containsExactlyElementsOf(expected);
     }
 
-    @Test
-    void filterEqualsOnString() {
-        assertFilterMatchesReference(Filter.eq("color", "red"));
-    }
-
-    @Test
-    void filterEqualsOnNumberComparesByValue() {
-        assertFilterMatchesReference(Filter.eq("size", 2));
-        assertFilterMatchesReference(Filter.eq("price", 15));
-    }
-
-    @Test
-    void filterEqualsOnBoolean() {
-        assertFilterMatchesReference(Filter.eq("inStock", true));
-    }
-
-    @Test
-    void filterEqualsOnListMatchesAnyElement() {
-        assertFilterMatchesReference(Filter.eq("tags", "sale"));
-        assertFilterMatchesReference(Filter.eq("tags", "t4"));
-    }
-
-    @Test
-    void filterNotEqualsIncludesItemsWithoutTheKey() {
-        assertFilterMatchesReference(Filter.ne("color", "red"));
-        assertFilterMatchesReference(Filter.ne("tags", "t4"));
-    }
-
-    @Test
-    void filterIn() {
-        assertFilterMatchesReference(Filter.in("color", "red", "green"));
-        assertFilterMatchesReference(Filter.in("size", 0, 4));
-    }
-
-    @Test
-    void filterNumericRanges() {
-        assertFilterMatchesReference(Filter.gt("price", 40));
-        assertFilterMatchesReference(Filter.gte("price", 40));
-        assertFilterMatchesReference(Filter.lt("price", 20));
-        assertFilterMatchesReference(Filter.lte("price", 20));
-        assertFilterMatchesReference(Filter.between("price", 25, 35.5));
-        assertFilterMatchesReference(Filter.between("size", 1, 2));
-    }
-
-    @Test
-    void filterAndOrNot() {
-        assertFilterMatchesReference(Filter.and(Filter.eq("color", "blue"), Filter.lt("price", 50)));
-        assertFilterMatchesReference(Filter.or(Filter.eq("color", "blue"), Filter.eq("size", 0)));
-        assertFilterMatchesReference(Filter.not(Filter.eq("inStock", true)));
-        assertFilterMatchesReference(Filter.and(
-                Filter.or(Filter.eq("color", "red"), Filter.in("size", 1, 3)),
-                Filter.not(Filter.between("price", 20, 30))));
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("dev.mmrag.test.FilterCases#onCatalogue")
+    void filtersFollowTheReference(String name, Filter filter) {
+        assertFilterMatchesReference(filter);
     }
 
     /** Awkward metadata: dotted keys, a key holding different types, big longs, lists of numbers. */
     private static List<VectorRecord> awkward() {
-        return List.of(
-                new VectorRecord("a", vector(1), Map.of("size.eu", 42L, "size", "M", "n", 9_007_199_254_740_993L,
-                        "dims", List.of(10L, 20.5))),
-                new VectorRecord("b", vector(2), Map.of("size.eu", "42", "n", 1.0, "dims", List.of(5L))),
-                new VectorRecord("c", vector(3), Map.of("size.eu", 42.5, "n", 1L, "dims", List.of())));
+        List<Map<String, Object>> metadata = FilterCases.awkwardMetadata();
+        return List.of(new VectorRecord("a", vector(1), metadata.get(0)),
+                new VectorRecord("b", vector(2), metadata.get(1)), new VectorRecord("c", vector(3), metadata.get(2)));
     }
 
     @Test
@@ -342,15 +284,10 @@ public abstract class VectorStoreContract {
         assertThat(hits).allSatisfy(h -> assertThat(h.metadata()).isEqualTo(byId(records, h.id()).metadata()));
     }
 
-    @Test
-    void filtersOnDottedKeysMixedTypesAndListsFollowTheReference() {
-        assertFilterMatchesReference(awkward(), Filter.eq("size.eu", 42));
-        assertFilterMatchesReference(awkward(), Filter.eq("size.eu", "42"));
-        assertFilterMatchesReference(awkward(), Filter.gt("size.eu", 42));
-        assertFilterMatchesReference(awkward(), Filter.eq("n", 1));
-        assertFilterMatchesReference(awkward(), Filter.eq("n", 9_007_199_254_740_993L));
-        assertFilterMatchesReference(awkward(), Filter.between("dims", 15, 25));
-        assertFilterMatchesReference(awkward(), Filter.ne("size", "M"));
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("dev.mmrag.test.FilterCases#onAwkwardMetadata")
+    void filtersOnDottedKeysMixedTypesAndListsFollowTheReference(String name, Filter filter) {
+        assertFilterMatchesReference(awkward(), filter);
     }
 
     @Test
