@@ -254,7 +254,12 @@ public final class AdapterFile {
         return values;
     }
 
-    private static byte[] sha256(byte[] bytes, int length) {
+    /**
+     * @param bytes the bytes
+     * @param length how many of the first bytes to digest
+     * @return their SHA-256 digest
+     */
+    static byte[] sha256(byte[] bytes, int length) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(bytes, 0, length);

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -77,8 +76,8 @@ public final class EmbeddingCache {
                 || !Arrays.equals(bytes, 0, MAGIC.length(), MAGIC.getBytes(StandardCharsets.US_ASCII), 0, MAGIC.length())) {
             throw new InvalidInputException(what + " is not an mmrag embedding cache; delete it or pass another file");
         }
-        if (!MessageDigest.isEqual(sha256(bytes, bytes.length - 32), Arrays.copyOfRange(bytes, bytes.length - 32,
-                bytes.length))) {
+        if (!MessageDigest.isEqual(AdapterFile.sha256(bytes, bytes.length - 32),
+                Arrays.copyOfRange(bytes, bytes.length - 32, bytes.length))) {
             throw new InvalidInputException(what + " is corrupt (checksum mismatch); delete it to rebuild it");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, MAGIC.length(),
@@ -152,7 +151,7 @@ public final class EmbeddingCache {
      * @return a key for them
      */
     public static String key(String what, byte[] bytes) {
-        return what + ":" + HexFormat.of().formatHex(sha256(bytes, bytes.length));
+        return what + ":" + HexFormat.of().formatHex(AdapterFile.sha256(bytes, bytes.length));
     }
 
     /** @return why a file's vectors were not used (another base model), or null */
@@ -211,7 +210,7 @@ public final class EmbeddingCache {
                     out.writeFloat(f);
                 }
             }
-            out.write(sha256(buffer.toByteArray(), buffer.size()));
+            out.write(AdapterFile.sha256(buffer.toByteArray(), buffer.size()));
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
         }
@@ -225,15 +224,5 @@ public final class EmbeddingCache {
             v[i] = in.readFloat();
         }
         return v;
-    }
-
-    private static byte[] sha256(byte[] bytes, int length) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes, 0, length);
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 }
