@@ -200,10 +200,11 @@ public final class StyleFinder {
                 return VideoCommands.find(line, encoder, generator, query.build(), this::buildCatalogue,
                         rag -> printAnswer(rag, query.build(), line.has("stream")), err);
             }
-            try (HnswVectorStore store = openIndex(line, encoder);
+            AdapterOption adapter = AdapterOption.of(line);
+            try (HnswVectorStore store = openIndex(line, encoder, adapter);
                     KeywordSide keywords = KeywordSide.open(line, store, err)) {
-                MultimodalRag rag = keywords.configure(MultimodalRag.builder().encoder(AdapterOption.of(line).wrap(encoder)).store(store))
-                        .generator(generator).build();
+                MultimodalRag rag = keywords.configure(MultimodalRag.builder().encoder(adapter.wrap(encoder))
+                        .store(store)).generator(generator).build();
                 printAnswer(rag, query.build(), line.has("stream"));
                 return 0;
             }
@@ -255,7 +256,8 @@ public final class StyleFinder {
             throw new UsageException("index needs --out FILE");
         }
         Path target = checkedSaveTarget(out);
-        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = buildIndex(line, encoder);
+        AdapterOption adapter = AdapterOption.of(line);
+        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = buildIndex(line, encoder, adapter);
                 KeywordSide keywords = KeywordSide.open(line, store, err)) {
             store.save(target);
             this.out.println("Saved the index of " + store.count() + " products to " + out);
@@ -302,9 +304,10 @@ public final class StyleFinder {
         Path file = line.path("queries", Assets.styleQueries().resolve("image-queries.jsonl"));
         List<LabelledQuery> queries = LabelledQuery.load(file);
         int k = line.integer("k", 10, 10);
-        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder);
+        AdapterOption adapter = AdapterOption.of(line);
+        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder, adapter);
                 KeywordSide keywords = KeywordSide.open(line, store, err)) {
-            Encoder queryEncoder = AdapterOption.of(line).wrap(encoder);
+            Encoder queryEncoder = adapter.wrap(encoder);
             if (line.has(KeywordSide.TUNE_FUSION)) {
                 out.println("Tuning fusion on " + file + " against " + store.count() + " products, top " + k + ":");
                 FusionTuning.print(FusionTuning.tune(queryEncoder, store, keywords.index(), KeywordSide.FIELDS, queries, k),
@@ -363,12 +366,13 @@ public final class StyleFinder {
                 return serveCommand.serve(rag, catalog, VideoFolder.load(videoFolder).items(), options, out, err);
             }
         }
-        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder);
+        AdapterOption adapter = AdapterOption.of(line);
+        try (ClipOnnxEncoder encoder = openEncoder(line); HnswVectorStore store = openIndex(line, encoder, adapter);
                 KeywordSide keywords = KeywordSide.open(line, store, err)) {
             // The same pipeline as find: queries go through the adapter the index was built with, and text is also
             // searched in the keyword index unless --no-keywords.
             MultimodalRag rag = keywords.configure(MultimodalRag.builder()
-                    .encoder(AdapterOption.of(line).wrap(encoder)).store(store)).generator(generator).build();
+                    .encoder(adapter.wrap(encoder)).store(store)).generator(generator).build();
             return serveCommand.serve(rag, catalog, List.of(), options, out, err);
         }
     }
@@ -381,10 +385,11 @@ public final class StyleFinder {
     }
 
     /** Loads {@code --index FILE}, or indexes the catalogue. */
-    private HnswVectorStore openIndex(CommandLine line, ClipOnnxEncoder encoder) {
+    /** Loads {@code --index FILE} (checked against the adapter), or builds the index from the catalogue. */
+    private HnswVectorStore openIndex(CommandLine line, ClipOnnxEncoder encoder, AdapterOption adapter) {
         String file = line.get("index");
         if (file == null) {
-            return buildIndex(line, encoder);
+            return buildIndex(line, encoder, adapter);
         }
         HnswVectorStore store = HnswVectorStore.load(Path.of(file));
         if (store.dimension() != encoder.dimension()) {
@@ -393,7 +398,7 @@ public final class StyleFinder {
                     + " but the model makes " + encoder.dimension() + "; rebuild it with this model's index command");
         }
         try {
-            AdapterOption.of(line).checkIndex(store, file);
+            adapter.checkIndex(store, file);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -402,12 +407,12 @@ public final class StyleFinder {
         return store;
     }
 
-    private HnswVectorStore buildIndex(CommandLine line, ClipOnnxEncoder encoder) {
+    private HnswVectorStore buildIndex(CommandLine line, ClipOnnxEncoder encoder, AdapterOption adapter) {
         Path folder = line.path("catalog", null);
         Catalog catalog = Catalog.load(folder != null ? folder : Assets.styleCatalog());
         HnswVectorStore store = HnswVectorStore.builder(encoder.dimension(), Metric.COSINE)
-                .initialCapacity(catalog.items().size()).properties(AdapterOption.of(line).indexProperties()).build();
-        indexCatalogue(catalog, AdapterOption.of(line).wrap(encoder), store);
+                .initialCapacity(catalog.items().size()).properties(adapter.indexProperties()).build();
+        indexCatalogue(catalog, adapter.wrap(encoder), store);
         return store;
     }
 
