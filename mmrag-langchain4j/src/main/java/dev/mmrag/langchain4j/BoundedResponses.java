@@ -6,7 +6,6 @@ import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +16,8 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A LangChain4j HTTP client whose responses are read through bounds. A streamed response: at most
@@ -40,6 +41,8 @@ final class BoundedResponses implements HttpClient {
     static final long MAX_STREAM_BYTES = 32L << 20;
     /** The most bytes of one non-streamed response: 16 MiB (an answer of 100,000 characters is some 400 KB). */
     static final long MAX_BODY_BYTES = 16L << 20;
+    /** The size of the pieces a non-streamed response is read in. */
+    private static final int CHUNK_BYTES = 64 * 1024;
 
     private final HttpClient delegate;
     private final java.net.http.HttpClient jdk;
@@ -89,19 +92,33 @@ final class BoundedResponses implements HttpClient {
         }
     }
 
+    /**
+     * Reads the body into chunks and joins them once at the end, so that a body that reaches the bound never holds
+     * more than the bound in memory (a growing array would also hold the half-size copy it grew from).
+     */
     private static byte[] readBody(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[16 * 1024];
+        List<byte[]> chunks = new ArrayList<>();
         long total = 0;
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            total += n;
+        while (true) {
+            byte[] chunk = in.readNBytes(CHUNK_BYTES);
+            total += chunk.length;
             if (total > MAX_BODY_BYTES) {
                 throw new TooLarge("the response is longer than " + MAX_BODY_BYTES + " bytes");
             }
-            out.write(buffer, 0, n);
+            if (chunk.length > 0) {
+                chunks.add(chunk);
+            }
+            if (chunk.length < CHUNK_BYTES) {
+                break;
+            }
         }
-        return out.toByteArray();
+        byte[] body = new byte[(int) total];
+        int at = 0;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, body, at, chunk.length);
+            at += chunk.length;
+        }
+        return body;
     }
 
     @Override
